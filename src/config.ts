@@ -1,0 +1,182 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { z } from 'zod'
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform(v => v === 'true' || v === '1' || v === 'yes')
+
+const hexColour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1d3b6e')
+
+/** Every setting Beacon reads from the environment. Documented in .env.example. */
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  BASE_URL: z.string().url().optional(),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres://')
+    .optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  TRUST_PROXY: bool.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  FORCE_NAME: z.string().min(1).default('Demo Shire Police'),
+  SERVICE_NAME: z.string().min(1).default('Beacon'),
+  BRAND_COLOUR: hexColour.default('#1d3b6e'),
+  LOGO_URL: z.string().optional(),
+  CONTACT_EMAIL: z.string().email().default('engagement@demo-shire.police.example'),
+
+  EMAIL_PROVIDER: z.enum(['outbox', 'smtp', 'notify']).default('outbox'),
+  SMS_PROVIDER: z.enum(['outbox', 'notify']).default('outbox'),
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().default('Beacon <no-reply@beacon.example>'),
+  NOTIFY_API_KEY: z.string().optional(),
+  NOTIFY_EMAIL_TEMPLATE_ID: z.string().optional(),
+  NOTIFY_SMS_TEMPLATE_ID: z.string().optional(),
+
+  RUN_WORKER: bool.optional(),
+  SEED_DEMO: bool.default(true),
+  DEMO_SEED: z.coerce.number().int().default(2026),
+  DEMO_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+
+  SIGNIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
+  SIGNIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
+  SESSION_HOURS: z.coerce.number().int().min(1).default(12),
+  PASSWORD_RESET_MINUTES: z.coerce.number().int().min(5).default(60),
+})
+
+export type Env = z.infer<typeof envSchema>
+
+export interface Config {
+  env: Env['NODE_ENV']
+  isProduction: boolean
+  port: number
+  host: string
+  baseUrl: string
+  dataDir: string
+  databaseUrl: string | undefined
+  databasePoolMax: number
+  sessionSecret: string
+  cookieSecure: boolean
+  trustProxy: boolean
+  logLevel: Env['LOG_LEVEL']
+  brand: { forceName: string; serviceName: string; colour: string; logoUrl: string | undefined; contactEmail: string }
+  channels: {
+    emailProvider: Env['EMAIL_PROVIDER']
+    smsProvider: Env['SMS_PROVIDER']
+    smtpUrl: string | undefined
+    mailFrom: string
+    notifyApiKey: string | undefined
+    notifyEmailTemplateId: string | undefined
+    notifySmsTemplateId: string | undefined
+  }
+  /** run job workers inside the web process (always on PGlite, which allows one process) */
+  runWorkerInProcess: boolean
+  demo: { seedOnEmpty: boolean; seed: number; password: string | undefined }
+  auth: { maxAttempts: number; lockMinutes: number; sessionHours: number; resetMinutes: number }
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[]
+  constructor(problems: string[]) {
+    super(`Beacon cannot start; fix these settings:\n${problems.map(p => `  - ${p}`).join('\n')}`)
+    this.problems = problems
+  }
+}
+
+/**
+ * Reads and checks every setting at once, so a misconfigured deployment reports all its
+ * problems in one go. In production secrets and providers' keys are required; in
+ * development a session secret is generated once and kept in DATA_DIR.
+ */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings in a .env file mean "not set".
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''))
+  const parsed = envSchema.safeParse(cleaned)
+  const problems: string[] = []
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`)
+    throw new ConfigError(problems)
+  }
+  const e = parsed.data
+  const isProduction = e.NODE_ENV === 'production'
+  if (isProduction) {
+    if (!e.SESSION_SECRET) problems.push('SESSION_SECRET: required in production')
+    if (!e.BASE_URL) problems.push('BASE_URL: required in production')
+    if (!e.DATABASE_URL) problems.push('DATABASE_URL: required in production (PGlite is for development)')
+  }
+  if (e.EMAIL_PROVIDER === 'smtp' && !e.SMTP_URL) problems.push('SMTP_URL: required when EMAIL_PROVIDER=smtp')
+  const usesNotify = e.EMAIL_PROVIDER === 'notify' || e.SMS_PROVIDER === 'notify'
+  if (usesNotify && !e.NOTIFY_API_KEY) problems.push('NOTIFY_API_KEY: required when a provider is notify')
+  if (e.EMAIL_PROVIDER === 'notify' && !e.NOTIFY_EMAIL_TEMPLATE_ID)
+    problems.push('NOTIFY_EMAIL_TEMPLATE_ID: required when EMAIL_PROVIDER=notify')
+  if (e.SMS_PROVIDER === 'notify' && !e.NOTIFY_SMS_TEMPLATE_ID)
+    problems.push('NOTIFY_SMS_TEMPLATE_ID: required when SMS_PROVIDER=notify')
+  if (problems.length) throw new ConfigError(problems)
+
+  const dataDir = path.resolve(e.DATA_DIR)
+  const sessionSecret = e.SESSION_SECRET ?? devSecret(dataDir, e.NODE_ENV)
+  return {
+    env: e.NODE_ENV,
+    isProduction,
+    port: e.PORT,
+    host: e.HOST,
+    baseUrl: (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    dataDir,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolMax: e.DATABASE_POOL_MAX,
+    sessionSecret,
+    // Cookies are Secure everywhere but local development and tests over plain http.
+    cookieSecure: e.NODE_ENV === 'production',
+    trustProxy: e.TRUST_PROXY,
+    logLevel: e.LOG_LEVEL,
+    brand: {
+      forceName: e.FORCE_NAME,
+      serviceName: e.SERVICE_NAME,
+      colour: e.BRAND_COLOUR,
+      logoUrl: e.LOGO_URL,
+      contactEmail: e.CONTACT_EMAIL,
+    },
+    channels: {
+      emailProvider: e.EMAIL_PROVIDER,
+      smsProvider: e.SMS_PROVIDER,
+      smtpUrl: e.SMTP_URL,
+      mailFrom: e.MAIL_FROM,
+      notifyApiKey: e.NOTIFY_API_KEY,
+      notifyEmailTemplateId: e.NOTIFY_EMAIL_TEMPLATE_ID,
+      notifySmsTemplateId: e.NOTIFY_SMS_TEMPLATE_ID,
+    },
+    runWorkerInProcess: e.DATABASE_URL ? (e.RUN_WORKER ?? true) : true,
+    demo: { seedOnEmpty: e.SEED_DEMO, seed: e.DEMO_SEED, password: e.DEMO_PASSWORD },
+    auth: {
+      maxAttempts: e.SIGNIN_MAX_ATTEMPTS,
+      lockMinutes: e.SIGNIN_LOCK_MINUTES,
+      sessionHours: e.SESSION_HOURS,
+      resetMinutes: e.PASSWORD_RESET_MINUTES,
+    },
+  }
+}
+
+/** A development secret generated on first start and kept beside the data, never committed. */
+function devSecret(dataDir: string, env: string): string {
+  if (env === 'test') return 'test-secret-test-secret-test-secret-0000'
+  const file = path.join(dataDir, 'secrets.json')
+  if (existsSync(file)) {
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { sessionSecret?: string }
+    if (saved.sessionSecret) return saved.sessionSecret
+  }
+  mkdirSync(dataDir, { recursive: true })
+  const sessionSecret = randomBytes(32).toString('base64url')
+  writeFileSync(file, JSON.stringify({ sessionSecret }, null, 2), { mode: 0o600 })
+  return sessionSecret
+}
+
+/** A configuration for tests: in-memory database, outbox channels, fixed secret. */
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SEED_DEMO: 'false', DATA_DIR: '/tmp/beacon-test-unused', ...overrides })
+}

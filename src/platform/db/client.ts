@@ -1,0 +1,129 @@
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { PGlite } from '@electric-sql/pglite'
+import pg from 'pg'
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
+import * as schema from './schema.ts'
+
+export type Schema = typeof schema
+export type DrizzleDb = ReturnType<typeof drizzlePglite<Schema>> | ReturnType<typeof drizzlePg<Schema>>
+
+/**
+ * One handle on the database whichever driver is behind it. Modules use `orm` (Drizzle)
+ * for ordinary queries and `query` for hand-written set-based SQL; both speak the same
+ * PostgreSQL dialect on PGlite and on a server.
+ */
+export interface Database {
+  kind: 'pglite' | 'postgres'
+  orm: DrizzleDb
+  /** Parameterised SQL ($1, $2…); returns rows. */
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>
+  /** Runs `fn` inside a transaction; the callback gets a query function bound to it. */
+  transaction<T>(fn: (q: Database['query']) => Promise<T>): Promise<T>
+  /** Answers true when the database answers a trivial query. */
+  ping(): Promise<boolean>
+  close(): Promise<void>
+  /** The underlying driver, for adapters (pg-boss) that need it. */
+  raw: { pglite: PGlite } | { pool: pg.Pool }
+}
+
+export const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations')
+
+export interface DatabaseOptions {
+  /** postgres://… to use a server; otherwise PGlite */
+  databaseUrl?: string | undefined
+  /** PGlite data directory; omitted = in memory (tests) */
+  dataDir?: string | undefined
+  /** pool size for PostgreSQL */
+  poolMax?: number
+}
+
+export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
+  if (opts.databaseUrl) return createPostgres(opts.databaseUrl, opts.poolMax ?? 10)
+  return createPglite(opts.dataDir)
+}
+
+async function createPglite(dataDir: string | undefined): Promise<Database> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true })
+  const pglite = dataDir ? new PGlite(path.join(dataDir, 'pglite')) : new PGlite()
+  await pglite.waitReady
+  const orm = drizzlePglite(pglite, { schema })
+  let closed = false
+  const query = async <T,>(text: string, params: unknown[] = []) =>
+    (await pglite.query<T>(text, params)).rows
+  return {
+    kind: 'pglite',
+    orm,
+    query,
+    transaction: fn =>
+      pglite.transaction(async tx => fn(async <T,>(text: string, params: unknown[] = []) => (await tx.query<T>(text, params)).rows)),
+    ping: async () => {
+      if (closed) return false
+      try {
+        await pglite.query('select 1')
+        return true
+      } catch {
+        return false
+      }
+    },
+    close: async () => {
+      if (closed) return
+      closed = true
+      await pglite.close()
+    },
+    raw: { pglite },
+  }
+}
+
+async function createPostgres(url: string, max: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5000 })
+  // An idle client losing its connection must not crash the process; the next query reconnects.
+  pool.on('error', () => {})
+  const orm = drizzlePg(pool, { schema })
+  let closed = false
+  const query = async <T,>(text: string, params: unknown[] = []) => (await pool.query(text, params)).rows as T[]
+  return {
+    kind: 'postgres',
+    orm,
+    query,
+    transaction: async fn => {
+      const client = await pool.connect()
+      try {
+        await client.query('begin')
+        const result = await fn(async <T,>(text: string, params: unknown[] = []) => (await client.query(text, params)).rows as T[])
+        await client.query('commit')
+        return result
+      } catch (err) {
+        await client.query('rollback').catch(() => {})
+        throw err
+      } finally {
+        client.release()
+      }
+    },
+    ping: async () => {
+      if (closed) return false
+      try {
+        await pool.query('select 1')
+        return true
+      } catch {
+        return false
+      }
+    },
+    close: async () => {
+      if (closed) return
+      closed = true
+      await pool.end()
+    },
+    raw: { pool },
+  }
+}
+
+/** Applies the committed migrations (idempotent). */
+export async function runMigrations(db: Database): Promise<void> {
+  if (db.kind === 'pglite') await migratePglite(db.orm as ReturnType<typeof drizzlePglite<Schema>>, { migrationsFolder })
+  else await migratePg(db.orm as ReturnType<typeof drizzlePg<Schema>>, { migrationsFolder })
+}
