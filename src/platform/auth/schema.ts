@@ -20,6 +20,8 @@ export const staffUsers = pgTable(
     passwordHash: text('password_hash'),
     totpSecret: text('totp_secret'),
     totpEnabled: boolean('totp_enabled').notNull().default(false),
+    /** the last TOTP time step accepted, so a code cannot be used twice within its window */
+    totpLastStep: integer('totp_last_step'),
     active: boolean('active').notNull().default(true),
     failedAttempts: integer('failed_attempts').notNull().default(0),
     lockedUntil: timestamp('locked_until', { withTimezone: true }),

@@ -1,4 +1,21 @@
 import type { FastifyInstance } from 'fastify'
 import type { RouteOptions } from '../../../app.ts'
+import { findController } from './public/find/controller.ts'
+import { neighbourhoodController } from './public/neighbourhood/controller.ts'
+import { neighbourhoodsController } from './public/neighbourhoods/controller.ts'
+import { areasStaffRoutes } from './staff/routes.ts'
 
-export async function areasRoutes(_app: FastifyInstance, _opts: RouteOptions): Promise<void> {}
+/** Public searches are rate-limited per address: they are cheap to send and we want them cheap to serve. */
+const searchLimit = { rateLimit: { max: 60, timeWindow: '1 minute' } }
+
+export async function areasRoutes(app: FastifyInstance, opts: RouteOptions): Promise<void> {
+  const find = findController(opts)
+  const neighbourhood = neighbourhoodController(opts)
+  const list = neighbourhoodsController(opts)
+  app.get('/', find.home)
+  app.get('/find', { config: searchLimit }, find.find)
+  app.get('/neighbourhoods', list.list)
+  app.get('/neighbourhoods/choose', { config: searchLimit }, find.choose)
+  app.get('/neighbourhoods/:id', neighbourhood.show)
+  await app.register(areasStaffRoutes, opts)
+}
