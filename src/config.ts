@@ -33,11 +33,13 @@ const envSchema = z.object({
 
   EMAIL_PROVIDER: z.enum(['outbox', 'smtp', 'notify']).default('outbox'),
   SMS_PROVIDER: z.enum(['outbox', 'notify']).default('outbox'),
-  SMTP_URL: z.string().optional(),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
   MAIL_FROM: z.string().default('Beacon <no-reply@beacon.example>'),
   NOTIFY_API_KEY: z.string().optional(),
   NOTIFY_EMAIL_TEMPLATE_ID: z.string().optional(),
   NOTIFY_SMS_TEMPLATE_ID: z.string().optional(),
+  NOTIFY_BASE_URL: z.string().url().optional(),
+  NOTIFY_CALLBACK_TOKEN: z.string().min(20, 'must be at least 20 characters').optional(),
 
   RUN_WORKER: bool.optional(),
   SEED_DEMO: bool.default(true),
@@ -74,6 +76,10 @@ export interface Config {
     notifyApiKey: string | undefined
     notifyEmailTemplateId: string | undefined
     notifySmsTemplateId: string | undefined
+    /** Notify's API address; unset = Notify's production API */
+    notifyBaseUrl: string | undefined
+    /** bearer token Notify sends with delivery receipts to /webhooks/notify; unset = receipts refused */
+    notifyCallbackToken: string | undefined
   }
   /** run job workers inside the web process (always on PGlite, which allows one process) */
   runWorkerInProcess: boolean
@@ -150,6 +156,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       notifyApiKey: e.NOTIFY_API_KEY,
       notifyEmailTemplateId: e.NOTIFY_EMAIL_TEMPLATE_ID,
       notifySmsTemplateId: e.NOTIFY_SMS_TEMPLATE_ID,
+      notifyBaseUrl: e.NOTIFY_BASE_URL,
+      notifyCallbackToken: e.NOTIFY_CALLBACK_TOKEN,
     },
     runWorkerInProcess: e.DATABASE_URL ? (e.RUN_WORKER ?? true) : true,
     demo: { seedOnEmpty: e.SEED_DEMO, seed: e.DEMO_SEED, password: e.DEMO_PASSWORD },

@@ -5,6 +5,8 @@ import { createChannels } from './platform/channels/index.ts'
 import { createAreasService } from './modules/areas/service.ts'
 import { createAuthService } from './platform/auth/service.ts'
 import type { Channels } from './platform/channels/types.ts'
+import { createJobs, type Jobs } from './platform/jobs/index.ts'
+import { SEND_EMAIL, sendEmailJob } from './platform/jobs/send-email.ts'
 
 /**
  * The composition root: every service, wired by hand. Route plugins and jobs receive
@@ -13,9 +15,11 @@ import type { Channels } from './platform/channels/types.ts'
 export async function createServices(config: Config, db: Database, overrides: Partial<Services> = {}) {
   const audit = overrides.audit ?? createAuditService(db)
   const channels: Channels = overrides.channels ?? createChannels(config, db)
+  const jobs: Jobs = overrides.jobs ?? createJobs({ config, db })
+  if (!jobs.definition(SEND_EMAIL)) jobs.register(sendEmailJob(channels))
   const areas = overrides.areas ?? (await createAreasService(db))
   const auth = overrides.auth ?? createAuthService({ config, db, audit, channels, areas })
-  return { config, db, audit, channels, areas, auth }
+  return { config, db, audit, channels, jobs, areas, auth }
 }
 
 export type Services = {
@@ -23,6 +27,7 @@ export type Services = {
   db: Database
   audit: ReturnType<typeof createAuditService>
   channels: Channels
+  jobs: Jobs
   areas: Awaited<ReturnType<typeof createAreasService>>
   auth: ReturnType<typeof createAuthService>
 }

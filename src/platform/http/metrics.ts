@@ -1,7 +1,11 @@
 import type { FastifyInstance } from 'fastify'
 import { Registry, collectDefaultMetrics, Histogram, Counter } from 'prom-client'
+import { jobsRegistry } from '../jobs/metrics.ts'
 
-/** Prometheus metrics, one registry per app so tests can build many apps in one process. */
+/**
+ * Prometheus metrics at /metrics: HTTP metrics in one registry per app (so tests can build
+ * many apps in one process) plus the process-wide job metrics.
+ */
 export function registerMetrics(app: FastifyInstance): Registry {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'beacon_' })
@@ -24,8 +28,9 @@ export function registerMetrics(app: FastifyInstance): Registry {
     duration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000)
     if (reply.statusCode >= 500) errors.inc({ route })
   })
-  app.get('/metrics', { config: { csrf: false } }, async (_req, reply) =>
-    reply.header('content-type', registry.contentType).send(await registry.metrics()),
-  )
+  app.get('/metrics', { config: { csrf: false } }, async (_req, reply) => {
+    const merged = Registry.merge([registry, jobsRegistry])
+    return reply.header('content-type', registry.contentType).send(await merged.metrics())
+  })
   return registry
 }

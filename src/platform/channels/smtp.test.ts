@@ -1,0 +1,174 @@
+import type { AddressInfo } from 'node:net'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { SMTPServer } from 'smtp-server'
+import { createSmtpChannel, classifySmtpError, type SmtpChannel } from './smtp.ts'
+import { ChannelError } from './types.ts'
+
+interface Received {
+  from: string | undefined
+  to: string[]
+  raw: string
+}
+
+/** Splits a raw message into unfolded, lower-cased headers and the body. */
+function parse(raw: string): { headers: Map<string, string>; body: string } {
+  const end = raw.indexOf('\r\n\r\n')
+  const head = raw.slice(0, end).replace(/\r\n[ \t]+/g, ' ')
+  const headers = new Map<string, string>()
+  for (const line of head.split('\r\n')) {
+    const i = line.indexOf(':')
+    headers.set(line.slice(0, i).toLowerCase(), line.slice(i + 1).trim())
+  }
+  return { headers, body: raw.slice(end + 4) }
+}
+
+describe('SMTP channel against a real SMTP server', () => {
+  const received: Received[] = []
+  // Per-recipient behaviour: the local part picks the server's answer.
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onRcptTo(address, _session, callback) {
+      const local = address.address.split('@')[0]
+      if (local === 'nobody') return callback(Object.assign(new Error('5.1.1 No such user here'), { responseCode: 550 }))
+      if (local === 'busy') return callback(Object.assign(new Error('4.3.0 Try again later'), { responseCode: 451 }))
+      callback()
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = []
+      stream.on('data', (c: Buffer) => chunks.push(c))
+      stream.on('end', () => {
+        received.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined,
+          to: session.envelope.rcptTo.map(r => r.address),
+          raw: Buffer.concat(chunks).toString('utf8'),
+        })
+        callback()
+      })
+    },
+  })
+  let port = 0
+  let channel: SmtpChannel
+
+  beforeAll(async () => {
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', () => resolve()))
+    port = (server.server.address() as AddressInfo).port
+    channel = createSmtpChannel({ url: `smtp://127.0.0.1:${port}`, from: 'Demo Shire Police <no-reply@police.example>' })
+  })
+  afterEach(() => {
+    received.length = 0
+  })
+  afterAll(async () => {
+    await channel.close()
+    await new Promise<void>(resolve => server.close(() => resolve()))
+  })
+
+  it('delivers text and HTML with the From address and custom headers', async () => {
+    const result = await channel.sendEmail({
+      to: 'resident@example.org',
+      subject: 'Burglary in Oakfield: what to do',
+      text: 'Lock your doors.\nCall 101 to report.',
+      html: '<p>Lock your <strong>doors</strong>.</p>',
+      headers: {
+        'List-Unsubscribe': '<https://beacon.example/unsubscribe/abc>',
+        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      },
+      reference: 'delivery-42',
+    })
+    expect(result.provider).toBe('smtp')
+    expect(result.awaitingReceipt).toBe(false)
+    expect(result.providerId).toMatch(/^<.+@.+>$/)
+
+    expect(received).toHaveLength(1)
+    const mail = received[0]!
+    expect(mail.from).toBe('no-reply@police.example')
+    expect(mail.to).toEqual(['resident@example.org'])
+    const { headers, body } = parse(mail.raw)
+    expect(headers.get('from')).toBe('Demo Shire Police <no-reply@police.example>')
+    expect(headers.get('to')).toBe('resident@example.org')
+    expect(headers.get('subject')).toBe('Burglary in Oakfield: what to do')
+    expect(headers.get('list-unsubscribe')).toBe('<https://beacon.example/unsubscribe/abc>')
+    expect(headers.get('list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click')
+    expect(headers.get('x-beacon-reference')).toBe('delivery-42')
+    expect(headers.get('message-id')).toBe(result.providerId)
+    expect(headers.get('content-type')).toMatch(/^multipart\/alternative/)
+    expect(body).toContain('Content-Type: text/plain')
+    expect(body).toContain('Lock your doors.\r\nCall 101 to report.')
+    expect(body).toContain('Content-Type: text/html')
+    expect(body).toContain('<p>Lock your <strong>doors</strong>.</p>')
+  })
+
+  it('keeps a header value on one line so it cannot add headers of its own', async () => {
+    await channel.sendEmail({
+      to: 'resident@example.org',
+      subject: 'Hello',
+      text: 'Hi',
+      headers: { 'X-Campaign': 'spring\r\nBcc: victim@example.org' },
+    })
+    const { headers } = parse(received[0]!.raw)
+    expect(headers.has('bcc')).toBe(false)
+    expect(received[0]!.to).toEqual(['resident@example.org'])
+  })
+
+  it('sends several messages over the pooled connection', async () => {
+    await Promise.all(
+      ['a', 'b', 'c', 'd', 'e', 'f'].map(n => channel.sendEmail({ to: `${n}@example.org`, subject: `Message ${n}`, text: 'Hello' })),
+    )
+    expect(received.map(r => r.to[0]).sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'f'].map(n => `${n}@example.org`))
+  })
+
+  it('treats a 550 rejection of the recipient as permanent', async () => {
+    const err = await channel.sendEmail({ to: 'nobody@example.org', subject: 'Hi', text: 'Hi' }).catch(e => e)
+    expect(err).toBeInstanceOf(ChannelError)
+    expect(err.permanent).toBe(true)
+    expect(err.providerCode).toBe('550')
+    expect(received).toHaveLength(0)
+  })
+
+  it('treats a 451 "try later" as temporary', async () => {
+    const err = await channel.sendEmail({ to: 'busy@example.org', subject: 'Hi', text: 'Hi' }).catch(e => e)
+    expect(err).toBeInstanceOf(ChannelError)
+    expect(err.permanent).toBe(false)
+    expect(err.providerCode).toBe('451')
+  })
+
+  it('refuses an unusable address before talking to the server, permanently', async () => {
+    const err = await channel.sendEmail({ to: 'not an address', subject: 'Hi', text: 'Hi' }).catch(e => e)
+    expect(err).toBeInstanceOf(ChannelError)
+    expect(err.permanent).toBe(true)
+  })
+
+  it('treats a server that cannot be reached as temporary', async () => {
+    // A port nothing listens on: the closed server's.
+    const closed = new SMTPServer({ logger: false })
+    await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', () => resolve()))
+    const deadPort = (closed.server.address() as AddressInfo).port
+    await new Promise<void>(resolve => closed.close(() => resolve()))
+    const dead = createSmtpChannel({ url: `smtp://127.0.0.1:${deadPort}`, from: 'no-reply@police.example' })
+    const err = await dead.sendEmail({ to: 'resident@example.org', subject: 'Hi', text: 'Hi' }).catch(e => e)
+    await dead.close()
+    expect(err).toBeInstanceOf(ChannelError)
+    expect(err.permanent).toBe(false)
+  })
+
+  it('verifies the connection settings', async () => {
+    await expect(channel.verify()).resolves.toBeUndefined()
+  })
+})
+
+describe('classifySmtpError', () => {
+  it.each([
+    [{ code: 'EENVELOPE', responseCode: 553, response: '553 bad address' }, true],
+    [{ code: 'EMESSAGE', responseCode: 552, response: '552 message too big' }, true],
+    [{ code: 'EENVELOPE', message: 'No recipients defined' }, true],
+    [{ code: 'EENVELOPE', responseCode: 452, response: '452 mailbox full' }, false],
+    [{ code: 'ECONNECTION', message: 'Connection closed' }, false],
+    [{ code: 'ETIMEDOUT', message: 'Timeout' }, false],
+    [{ code: 'EAUTH', responseCode: 535, response: '535 bad credentials' }, false],
+    [{ code: 'ETLS', message: 'certificate' }, false],
+    [new Error('something odd'), false],
+  ])('%o → permanent %s', (err, permanent) => {
+    expect(classifySmtpError(err).permanent).toBe(permanent)
+  })
+})
