@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import helmet from '@fastify/helmet'
 import cookie from '@fastify/cookie'
 import formbody from '@fastify/formbody'
@@ -41,7 +41,8 @@ declare module 'fastify' {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, db, services } = deps
   const app = Fastify({
-    loggerInstance: deps.logger,
+    // pino's Logger type is wider than Fastify's base logger; the instance is the same.
+    loggerInstance: deps.logger as FastifyBaseLogger | undefined,
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     requestIdHeader: 'x-request-id',

@@ -71,7 +71,10 @@ export async function createTestApp(opts: { env?: Record<string, string>; servic
 /** A tiny cookie jar and CSRF-aware form poster for route tests with `app.inject`. */
 export class Browser {
   cookies = new Map<string, string>()
-  constructor(readonly app: FastifyInstance) {}
+  readonly app: FastifyInstance
+  constructor(app: FastifyInstance) {
+    this.app = app
+  }
 
   private cookieHeader() {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')

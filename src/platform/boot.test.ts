@@ -65,6 +65,8 @@ describe(`startBeacon on ${usingPostgres() ? 'PostgreSQL' : 'PGlite'}`, () => {
       const closing = beacon.close()
       const res = await inFlight
       expect(res.status).toBe(200)
+      // Told to hang up, so its keep-alive connection does not hold the close open.
+      expect(res.headers.get('connection')).toBe('close')
       expect(await res.json()).toEqual({ one: 1 })
       await closing
       expect(requestFinished).toBe(true)

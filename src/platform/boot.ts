@@ -26,6 +26,33 @@ export async function startBeacon(config: Config, logger: Logger): Promise<Beaco
   const services = await createServices(config, db, { jobs })
   const app = await buildApp({ config, db, services, logger })
   await services.jobs.start()
+  // A wrong SMTP URL or password shows in the log at start rather than at the first email.
+  // Not fatal: the relay may be down for a while, and mail waits in the queue meanwhile.
+  const email = services.channels.email as { verify?: () => Promise<void> }
+  if (typeof email.verify === 'function')
+    email.verify().then(
+      () => logger.info('SMTP relay reachable'),
+      err => logger.warn({ err }, 'SMTP relay not reachable; email will be retried'),
+    )
+
+  // Fastify's close waits for every connection to end, and a keep-alive connection whose
+  // request was in flight would otherwise stay open until its idle timeout (over a minute),
+  // past the grace period. Responses sent while closing tell the client to hang up, and
+  // connections that have gone idle since are closed as they appear.
+  let shuttingDown = false
+  app.addHook('onSend', async (_request, reply) => {
+    if (shuttingDown) reply.header('connection', 'close')
+  })
+  const closeApp = async () => {
+    shuttingDown = true
+    const reaper = setInterval(() => app.server.closeIdleConnections(), 100)
+    try {
+      await app.close()
+    } finally {
+      clearInterval(reaper)
+    }
+  }
+
   let closing: Promise<void> | undefined
   return {
     app,
@@ -36,7 +63,7 @@ export async function startBeacon(config: Config, logger: Logger): Promise<Beaco
       // database), then the providers' connections, and the database last.
       closing ??= (async () => {
         try {
-          await app.close()
+          await closeApp()
           await services.jobs.stop()
           await services.channels.close()
         } finally {

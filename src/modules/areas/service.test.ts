@@ -31,9 +31,18 @@ describe('areas service', () => {
     expect(areas.indexStats().neighbourhoods).toBe(4)
   })
 
-  it('builds its index from the database when created', async () => {
-    const fresh = await createAreasService(db)
-    expect(fresh.locate(54.15, -1.95)?.id).toBe('ts-nw')
+  it('builds its index from the database when created, and refreshes it when another process changes areas', async () => {
+    const other = await createAreasService(db)
+    expect(other.locate(54.15, -1.95)?.id).toBe('ts-nw')
+    expect(await other.refreshIndexIfChanged()).toBe(false)
+    // This service renames a district; the other one's index still has the old name until it checks.
+    await db.query(`update areas set name = 'West Dale', updated_at = now() + interval '1 second' where id = 'ts-west'`)
+    expect(other.locate(54.15, -1.95)?.districtName).toBe('Westdale')
+    expect(await other.refreshIndexIfChanged()).toBe(true)
+    expect(other.locate(54.15, -1.95)?.districtName).toBe('West Dale')
+    expect(await other.refreshIndexIfChanged()).toBe(false)
+    await db.query(`update areas set name = 'Westdale' where id = 'ts-west'`)
+    await areas.rebuildIndex()
   })
 
   it('reads one area, its boundary, children and ancestors', async () => {

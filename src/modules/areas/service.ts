@@ -108,8 +108,15 @@ const REASSIGN_BATCH = 10_000
 export async function createAreasService(db: Database) {
   let index: SpatialIndex = createSpatialIndex([])
   let refs = new Map<string, NeighbourhoodRef>()
+  let builtFrom = ''
+
+  /** Changes whenever any area is added, removed or updated: cheap enough to ask every minute. */
+  const areasSignature = async () =>
+    (await db.query<{ s: string }>(`select count(*)::text || ':' || coalesce(max(updated_at)::text, '') as s from areas`))[0]!.s
 
   async function rebuildIndex(): Promise<{ neighbourhoods: number; vertices: number }> {
+    // Taken before reading, so a change made during the read shows up at the next check.
+    const signature = await areasSignature()
     const rows = await db.query<NeighbourhoodRef & { boundary: MultiPolygon | string }>(
       `select n.id, n.name, n.path, d.id as "districtId", d.name as "districtName", n.boundary
          from areas n join areas d on d.id = n.parent_id
@@ -124,6 +131,7 @@ export async function createAreasService(db: Database) {
     const next = createSpatialIndex(items)
     index = next
     refs = nextRefs
+    builtFrom = signature
     return { neighbourhoods: next.size, vertices: next.vertexCount }
   }
 
@@ -258,6 +266,17 @@ export async function createAreasService(db: Database) {
       return rows.map(r => ({ kind: r.kind, name: r.name, neighbourhood: { id: r.nid, name: r.nname }, districtName: r.dname, exact: r.exact }))
     },
 
+    /** How many imported postcodes fall in the area (in any neighbourhood beneath it). */
+    async postcodeCount(id: string): Promise<number> {
+      const [row] = await db.query<{ n: number }>(
+        `select count(*)::int as n
+           from postcodes p join areas n on n.id = p.neighbourhood_id, areas a
+          where a.id = $1 and left(n.path, length(a.path)) = a.path`,
+        [id],
+      )
+      return row?.n ?? 0
+    },
+
     /** The named places in a neighbourhood, by name. */
     placesIn: (neighbourhoodId: string): Promise<PlaceRow[]> =>
       db.query<PlaceRow>(`select name, lat, lng from places where neighbourhood_id = $1 order by name, id`, [neighbourhoodId]),
@@ -275,6 +294,16 @@ export async function createAreasService(db: Database) {
     indexStats: () => ({ neighbourhoods: index.size, vertices: index.vertexCount }),
 
     rebuildIndex,
+
+    /**
+     * Rebuilds the index if areas changed since it was built, e.g. by an import in another
+     * web process; answers whether it did. Multi-process deployments call it on a timer.
+     */
+    async refreshIndexIfChanged(): Promise<boolean> {
+      if ((await areasSignature()) === builtFrom) return false
+      await rebuildIndex()
+      return true
+    },
 
     /**
      * Re-resolves every stored postcode and place against the current index, after boundaries

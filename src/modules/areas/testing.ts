@@ -19,6 +19,7 @@ export interface FixtureFeature {
   geometry: { type: 'Polygon' | 'MultiPolygon'; coordinates: unknown } | null
 }
 
+/** A GeoJSON feature with the given properties and a one-ring Polygon (or no geometry). */
 export const feature = (properties: Record<string, unknown>, ring: Position[] | null): FixtureFeature => ({
   type: 'Feature',
   properties,

@@ -24,8 +24,10 @@ declare module 'fastify' {
   }
 }
 
+/** True when any grant (on any area) has one of `roles`. */
 export const hasRole = (staff: StaffContext, roles: readonly Role[]) => staff.grants.some(g => roles.includes(g.role))
 
+/** True when the staff member holds the administrator role anywhere. */
 export const isAdministrator = (staff: StaffContext) => hasRole(staff, ['administrator'])
 
 /**

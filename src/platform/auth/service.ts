@@ -424,6 +424,31 @@ export function createAuthService(deps: AuthDeps) {
     },
 
     /**
+     * A signed-in person changes their own password, proving they know the current one. Every
+     * session of the account ends (the caller starts a fresh one for this browser).
+     */
+    async changePassword(
+      userId: string,
+      current: string,
+      next: string,
+      ip: string | null,
+    ): Promise<{ ok: true } | { ok: false; field: 'currentPassword' | 'newPassword'; message: string }> {
+      const user = await findUser(userId)
+      if (!user || !user.active || !user.password_hash) return { ok: false, field: 'currentPassword', message: 'Your current password is not correct' }
+      if (!(await verifyPassword(user.password_hash, current))) {
+        await audit.record(userActor(user, ip), { action: 'change-password-failed', entityType: 'staff_user', entityId: user.id, summary: `Password change refused for ${user.email}: wrong current password` })
+        return { ok: false, field: 'currentPassword', message: 'Your current password is not correct' }
+      }
+      const problem = passwordProblem(next, user.email)
+      if (problem) return { ok: false, field: 'newPassword', message: problem }
+      if (next === current) return { ok: false, field: 'newPassword', message: 'New password must be different from your current password' }
+      await db.query(`update staff_users set password_hash = $2, updated_at = now() where id = $1`, [user.id, await hashPassword(next)])
+      await endAllSessions(user.id)
+      await audit.record(userActor(user, ip), { action: 'change-password', entityType: 'staff_user', entityId: user.id, summary: `${user.email} changed their password` })
+      return { ok: true }
+    },
+
+    /**
      * Every account, by name, with grants; `within` limits it to accounts an administrator
      * with those subtrees manages (plus accounts with no grant yet).
      */

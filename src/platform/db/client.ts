@@ -124,6 +124,20 @@ async function createPostgres(url: string, max: number): Promise<Database> {
 
 /** Applies the committed migrations (idempotent). */
 export async function runMigrations(db: Database): Promise<void> {
-  if (db.kind === 'pglite') await migratePglite(db.orm as ReturnType<typeof drizzlePglite<Schema>>, { migrationsFolder })
-  else await migratePg(db.orm as ReturnType<typeof drizzlePg<Schema>>, { migrationsFolder })
+  if (db.kind === 'pglite') return migratePglite(db.orm as ReturnType<typeof drizzlePglite<Schema>>, { migrationsFolder })
+  // Web and worker processes starting together must not race: a session-level advisory
+  // lock, held on its own connection, lets one migrate while the others wait and then
+  // find nothing to do.
+  const pool = (db.raw as { pool: pg.Pool }).pool
+  const lockClient = await pool.connect()
+  try {
+    await lockClient.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY])
+    await migratePg(db.orm as ReturnType<typeof drizzlePg<Schema>>, { migrationsFolder })
+  } finally {
+    await lockClient.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {})
+    lockClient.release()
+  }
 }
+
+/** An arbitrary constant naming Beacon's migration lock ("beacon" in ASCII). */
+const MIGRATION_LOCK_KEY = 0x626561636f6e

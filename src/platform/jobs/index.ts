@@ -46,6 +46,7 @@ export function defineJob<T>(def: JobDefinition<T>): JobDefinition<T> {
   return def
 }
 
+/** Settings a job definition gets unless it says otherwise. */
 export const JOB_DEFAULTS = {
   retryLimit: 5,
   retryDelaySeconds: 30,
@@ -68,6 +69,7 @@ export class PermanentJobError extends Error {
   }
 }
 
+/** True for an error that says retrying cannot help (`permanent: true`). */
 export const isPermanent = (err: unknown): boolean =>
   typeof err === 'object' && err !== null && (err as { permanent?: unknown }).permanent === true
 

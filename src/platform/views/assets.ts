@@ -29,6 +29,7 @@ function brandCss(config: Config): string {
 .beacon-map .beacon-map__context{fill:#fff;stroke:#505a5f;stroke-width:1;vector-effect:non-scaling-stroke}
 .beacon-qr svg{width:200px;height:200px}
 .beacon-table-scroll{overflow-x:auto}
+.beacon-outbox__html{white-space:pre-wrap;overflow-wrap:anywhere}
 `
 }
 

@@ -89,6 +89,35 @@ describe('importBoundaries', () => {
     expect((await areas.getArea('ts-nw'))!.path).toBe('/os/ts-north/ts-nw/')
   })
 
+  it('refuses areas outside the subtrees the importer administers', async () => {
+    const before = await snapshot(db)
+    const report = await importBoundariesFromText(
+      db,
+      geojson(
+        feature({ id: 'ts-ne', name: 'Ashby', type: 'neighbourhood', parent: 'ts-east' }, squareRing(-1.9, 54.1, 0.1)),
+        // Moving a neighbourhood out of the granted district, and touching one outside it.
+        feature({ id: 'ts-se', name: 'Ashby Moor', type: 'neighbourhood', parent: 'ts-west' }, squareRing(-1.9, 54.0, 0.1)),
+        feature({ id: 'ts-sw', name: 'Southam', type: 'neighbourhood', parent: 'ts-west' }, squareRing(-2.0, 54.0, 0.1)),
+        feature({ id: 'x9', name: 'New force', type: 'force' }, null),
+      ),
+      { within: ['/ts/ts-east/'] },
+      areas,
+    )
+    expect(report.problems).toEqual([
+      { where: 'feature 2 (id ts-se)', message: 'ts-se is outside the areas you administer' },
+      { where: 'feature 3 (id ts-sw)', message: 'ts-sw is outside the areas you administer' },
+      { where: 'feature 4 (id x9)', message: 'x9 is outside the areas you administer' },
+    ])
+    expect(await snapshot(db)).toEqual(before)
+    const allowed = await importBoundariesFromText(
+      db,
+      geojson(feature({ id: 'ts-ne', name: 'Ashby', type: 'neighbourhood', parent: 'ts-east', population: 7000 }, squareRing(-1.9, 54.1, 0.1))),
+      { within: ['/ts/ts-east/'] },
+      areas,
+    )
+    expect(allowed.ok).toBe(true)
+  })
+
   it('imports from files, telling the format from the extension', async () => {
     const kmlPath = path.join(dir, 'east.kml')
     const ring = squareRing(-1.7, 54.0, 0.1)

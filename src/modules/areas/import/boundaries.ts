@@ -5,7 +5,7 @@ import { createAreasService, type AreaKind, type AreasService } from '../service
 import { parseGeoJsonBoundaries, type ParsedBoundaries } from './geojson.ts'
 import { parseKmlBoundaries } from './kml.ts'
 import type { ImportProblem } from './problems.ts'
-import { checkTree } from './records.ts'
+import { checkTree, checkWithin } from './records.ts'
 import { writeAreas } from './write-areas.ts'
 
 export type BoundaryFormat = 'geojson' | 'kml'
@@ -15,6 +15,11 @@ export interface BoundaryImportOptions {
   format?: BoundaryFormat | undefined
   /** KML only: the district the neighbourhoods belong to */
   parentId?: string | undefined
+  /**
+   * The subtrees (materialised paths) the importer may change; every area in the file must
+   * lie inside one, before and after. Omitted for the command line, which may change anything.
+   */
+  within?: readonly string[] | undefined
 }
 
 export interface BoundaryImportCounts {
@@ -51,15 +56,21 @@ class RejectedImport extends Error {
  * them all in one transaction (nothing is written if anything is wrong), recomputes paths and
  * centres, rebuilds the spatial index and re-resolves stored postcodes and places.
  */
-export async function importBoundaries(db: Database, parsed: ParsedBoundaries, areas?: AreasService): Promise<BoundaryImportReport> {
+export async function importBoundaries(
+  db: Database,
+  parsed: ParsedBoundaries,
+  areas?: AreasService,
+  opts: Pick<BoundaryImportOptions, 'within'> = {},
+): Promise<BoundaryImportReport> {
   if (parsed.problems.size) return rejected(parsed.problems.problems)
   const { records } = parsed
   let created = 0
   try {
     await db.transaction(async q => {
-      const storedRows = await q<{ id: string; kind: AreaKind }>(`select id, kind from areas`)
+      const storedRows = await q<{ id: string; kind: AreaKind; path: string }>(`select id, kind, path from areas`)
       const stored = new Map(storedRows.map(r => [r.id, r]))
       checkTree(records, stored, parsed.problems)
+      if (!parsed.problems.size && opts.within) checkWithin(records, new Map(storedRows.map(r => [r.id, r.path])), opts.within, parsed.problems)
       if (parsed.problems.size) throw new RejectedImport(parsed.problems.problems)
       created = records.filter(r => !stored.has(r.id)).length
       await writeAreas(q, records)
@@ -107,7 +118,7 @@ export async function importBoundariesFromText(
 ): Promise<BoundaryImportReport> {
   const format = opts.format ?? detectBoundaryFormat(opts.fileName, text)
   if (!format) return rejected([{ where: 'file', message: 'is not GeoJSON or KML: use a .geojson, .json or .kml file' }])
-  return importBoundaries(db, parseBoundaries(text, format, opts), areas)
+  return importBoundaries(db, parseBoundaries(text, format, opts), areas, opts)
 }
 
 /**

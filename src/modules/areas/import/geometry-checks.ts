@@ -98,4 +98,5 @@ function checkCoordinateSystem(positions: Position[], where: string, problems: P
   return ok
 }
 
+/** True for a plain JSON object (not null, not an array). */
 export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)

@@ -67,7 +67,7 @@ describe('importPostcodes on a large file', () => {
 
     // The file is ~90 MB and its rows, if kept, would need several times that on the heap.
     // Streaming keeps one batch (5,000 rows) at a time, so the retained heap barely moves.
-    const peak = Math.max(...samples); console.log("MEM", baseline, peak, samples.length)
+    const peak = Math.max(...samples)
     const quarter = samples[Math.floor(samples.length / 4)]!
     const last = samples.at(-1)!
     expect(samples.length).toBeGreaterThanOrEqual(ROWS / 5000)

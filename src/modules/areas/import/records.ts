@@ -71,3 +71,31 @@ export function checkTree(
     else if (parentKind !== wanted) problems.add(record.where, `parent ${record.parentId} is a ${parentKind}; a ${record.kind} belongs to a ${wanted}`)
   }
 }
+
+/**
+ * Checks that every area the file touches lies, before and after the import, inside one of the
+ * given subtrees (an administrator's granted paths), so an administrator of one force cannot
+ * rewrite or take over another's areas. Run after checkTree has passed.
+ */
+export function checkWithin(
+  records: readonly LocatedRecord[],
+  storedPaths: ReadonlyMap<string, string>,
+  within: readonly string[],
+  problems: ProblemList,
+): void {
+  const inFile = new Map(records.map(r => [r.id, r]))
+  const newPath = (id: string, depth = 0): string | null => {
+    const record = inFile.get(id)
+    if (!record) return storedPaths.get(id) ?? null
+    if (!record.parentId) return `/${id}/`
+    // Kinds nest at most three deep, so anything deeper is a loop the tree check let through.
+    const parent = depth < 3 ? newPath(record.parentId, depth + 1) : null
+    return parent && `${parent}${id}/`
+  }
+  const allowed = (p: string | null | undefined) => p != null && within.some(w => p.startsWith(w))
+  for (const record of records) {
+    const before = storedPaths.get(record.id)
+    if ((before !== undefined && !allowed(before)) || !allowed(newPath(record.id)))
+      problems.add(record.where, `${record.id} is outside the areas you administer`)
+  }
+}

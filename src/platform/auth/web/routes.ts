@@ -5,6 +5,7 @@ import { twoFactorRoutes } from './two-factor/controller.ts'
 import { passwordRoutes } from './password/controller.ts'
 import { homeRoutes } from './home/controller.ts'
 import { usersRoutes } from './users/controller.ts'
+import { accountRoutes } from './account/controller.ts'
 
 /**
  * Staff sign-in, second factor, password reset, the staff home page and user administration.
@@ -17,4 +18,5 @@ export async function authRoutes(app: FastifyInstance, opts: RouteOptions): Prom
   await app.register(passwordRoutes, opts)
   await app.register(homeRoutes, opts)
   await app.register(usersRoutes, opts)
+  await app.register(accountRoutes, opts)
 }

@@ -297,3 +297,27 @@ describe('rate limit', () => {
     }
   })
 })
+
+describe('changing your own password', () => {
+  it('needs the current password, then ends other sessions and keeps this one', async () => {
+    const t = await createTestApp()
+    try {
+      await seedTestAreas(t.db)
+      await createTestStaff(t.services, 'changer@example.org', [['partner', TEST_AREAS.north.id]])
+      const here = new Browser(t.app)
+      const elsewhere = new Browser(t.app)
+      await signIn(here, 'changer@example.org')
+      await signIn(elsewhere, 'changer@example.org')
+      const wrong = await here.submit('/staff/account/password', { currentPassword: 'not it at all', newPassword: 'a fresh passphrase', confirmPassword: 'a fresh passphrase' })
+      expect(wrong.headers.location).toBe('/staff/account/password')
+      expect(errorSummary((await here.get('/staff/account/password')).body)).toContain('Your current password is not correct')
+      const ok = await here.submit('/staff/account/password', { currentPassword: TEST_PASSWORD, newPassword: 'a fresh passphrase', confirmPassword: 'a fresh passphrase' })
+      expect(ok.headers.location).toBe('/staff')
+      expect((await here.get('/staff')).body).toContain('Your password has been changed')
+      expect((await elsewhere.get('/staff')).statusCode).toBe(303)
+      expect((await signIn(new Browser(t.app), 'changer@example.org', 'a fresh passphrase')).headers.location).toBe('/staff')
+    } finally {
+      await t.close()
+    }
+  })
+})
