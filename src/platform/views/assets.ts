@@ -29,6 +29,8 @@ function brandCss(config: Config): string {
 .beacon-map .beacon-map__context{fill:#fff;stroke:#505a5f;stroke-width:1;vector-effect:non-scaling-stroke}
 .beacon-qr svg{width:200px;height:200px}
 .beacon-table-scroll{overflow-x:auto}
+.beacon-link-button{background:none;border:0;padding:0;margin:0;font:inherit;color:inherit;cursor:pointer;text-decoration:underline}
+.beacon-sign-out{margin:0}
 .beacon-outbox__html{white-space:pre-wrap;overflow-wrap:anywhere}
 `
 }

@@ -62,6 +62,14 @@ export async function importPostcodes(
   areas?: AreasService,
   opts: PostcodeImportOptions = {},
 ): Promise<PostcodeImportReport> {
+  // Wire the stream up before the first await: a file that fails to open reports its error
+  // on the next tick, and pipe() does not pass a source's errors on to the parser.
+  const parser = parse({ bom: true, trim: true, skip_empty_lines: true, relax_column_count: true })
+  input.on('error', err => parser.destroy(err))
+  // Kept rather than thrown: it may come before the loop below starts listening.
+  let readError: NodeJS.ErrnoException | null = null
+  parser.on('error', err => (readError ??= err))
+  input.pipe(parser)
   const service = areas ?? (await createAreasService(db))
   const batchSize = opts.batchSize ?? 5000
   const maxProblems = opts.maxProblems ?? 50
@@ -98,11 +106,6 @@ export async function importPostcodes(
         opts.onProgress?.({ rows: report.rows, imported: report.imported })
       }
 
-      const parser = parse({ bom: true, trim: true, skip_empty_lines: true, relax_column_count: true })
-      // pipe() does not pass on a source error; without this a failed read would hang the loop.
-      input.on('error', err => parser.destroy(err))
-      input.pipe(parser)
-
       let columns: { pcds: number; lat: number; long: number } | null = null
       let rowNumber = 1
       try {
@@ -136,7 +139,10 @@ export async function importPostcodes(
           if (batch.size >= batchSize) await flush()
         }
       } catch (err) {
-        const { code, message } = err as NodeJS.ErrnoException
+        readError ??= err as NodeJS.ErrnoException
+      }
+      if (readError) {
+        const { code, message } = readError as NodeJS.ErrnoException
         // csv-parse's own errors (code CSV_…) are about the content; anything else is the file itself.
         if (code?.startsWith('CSV_')) problem(`row ${rowNumber + 1}`, `could not be read as CSV: ${message}`)
         else problem('file', `could not be read: ${message}`)
