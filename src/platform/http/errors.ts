@@ -7,6 +7,7 @@ const wantsJson = (req: FastifyRequest) =>
 /** Friendly words for the errors people can meet, by status. */
 const publicMessages: Record<number, { title: string; body: string }> = {
   400: { title: 'There is a problem with what was sent', body: 'Go back, check what you entered and try again.' },
+  401: { title: 'You need to sign in', body: 'Sign in to continue. Staff can sign in at /staff/sign-in.' },
   403: { title: 'You cannot do that', body: 'You do not have access to this page or action.' },
   404: { title: 'Page not found', body: 'If you typed the web address, check it is correct. If you pasted the web address, check you copied the entire address.' },
   413: { title: 'The file or form is too large', body: 'Go back and send a smaller file.' },
