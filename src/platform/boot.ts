@@ -5,6 +5,7 @@ import { buildApp } from '../app.ts'
 import { createServices, type Services } from '../services.ts'
 import { createDatabase, runMigrations, type Database } from './db/client.ts'
 import { createJobs } from './jobs/index.ts'
+import { seedDemo } from '../demo.ts'
 
 export interface Beacon {
   app: FastifyInstance
@@ -24,6 +25,7 @@ export async function startBeacon(config: Config, logger: Logger): Promise<Beaco
   await runMigrations(db)
   const jobs = createJobs({ db, config, logger })
   const services = await createServices(config, db, { jobs })
+  if (config.demo.seedOnEmpty) await seedDemoIfEmpty(services, config, logger)
   const app = await buildApp({ config, db, services, logger })
   await services.jobs.start()
   // A wrong SMTP URL or password shows in the log at start rather than at the first email.
@@ -53,6 +55,15 @@ export async function startBeacon(config: Config, logger: Logger): Promise<Beaco
     }
   }
 
+  // Each process keeps its own spatial index; on PostgreSQL another process may import
+  // boundaries, so check for changes now and then (one cheap query when nothing changed).
+  const indexRefresh =
+    db.kind === 'postgres'
+      ? setInterval(() => {
+          services.areas.refreshIndexIfChanged().catch(err => logger.warn({ err }, 'spatial index refresh failed'))
+        }, 60_000).unref()
+      : undefined
+
   let closing: Promise<void> | undefined
   return {
     app,
@@ -63,6 +74,7 @@ export async function startBeacon(config: Config, logger: Logger): Promise<Beaco
       // database), then the providers' connections, and the database last.
       closing ??= (async () => {
         try {
+          clearInterval(indexRefresh)
           await closeApp()
           await services.jobs.stop()
           await services.channels.close()
@@ -73,4 +85,25 @@ export async function startBeacon(config: Config, logger: Logger): Promise<Beaco
       return closing
     },
   }
+}
+
+/**
+ * First start on an empty database: load the demo force area and staff accounts. A
+ * generated password is printed once to the terminal (not to the log, which is kept).
+ */
+async function seedDemoIfEmpty(services: Services, config: Config, logger: Logger): Promise<void> {
+  const result = await seedDemo(services, { seed: config.demo.seed, password: config.demo.password })
+  if (!result.seeded) return
+  logger.info({ accounts: result.accounts.length }, 'demo data loaded')
+  const lines = [
+    '',
+    'Beacon demo data loaded. Staff accounts (see README):',
+    ...result.accounts.map(a => `  ${a.email}  (${a.role.replace('_', ' ')})`),
+    result.generatedPassword
+      ? `Their password, shown only this once: ${result.generatedPassword}`
+      : 'Their password is the DEMO_PASSWORD you set.',
+    'Administrators set up an authenticator app (TOTP) at first sign-in.',
+    '',
+  ]
+  process.stdout.write(lines.join('\n') + '\n')
 }

@@ -15,14 +15,21 @@ export async function launchBrowser(): Promise<Browser> {
   })
 }
 
+/** Contexts with JavaScript off: axe cannot run inside their pages (see `axeViolations`). */
+const noScriptContexts = new WeakSet<BrowserContext>()
+
 export async function newContext(browser: Browser, baseURL: string, opts: { javaScriptEnabled?: boolean; mobile?: boolean } = {}): Promise<BrowserContext> {
-  return browser.newContext({
+  const context = await browser.newContext({
     baseURL,
     timezoneId: 'Europe/London',
     locale: 'en-GB',
     javaScriptEnabled: opts.javaScriptEnabled ?? true,
     ...(opts.mobile ? { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true } : {}),
   })
+  if (opts.javaScriptEnabled === false) noScriptContexts.add(context)
+  // Fail a step in seconds with Playwright's own message, well before the test's timeout.
+  context.setDefaultTimeout(15_000)
+  return context
 }
 
 /**
@@ -32,9 +39,28 @@ export async function newContext(browser: Browser, baseURL: string, opts: { java
 export async function verifyOnPage(page: Page, heading: string | RegExp): Promise<void> {
   const pattern = typeof heading === 'string' ? new RegExp(`^${escapeRegExp(heading)}$`) : heading
   await expect.poll(async () => (await page.locator('h1').first().textContent())?.trim() ?? '').toMatch(pattern)
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze()
-  const report = results.violations.map(v => `${v.impact} ${v.id}: ${v.help}\n    ${v.nodes.map(n => n.target.join(' ')).join('\n    ')}`)
-  expect(report, `axe violations on ${page.url()}`).toEqual([])
+  expect(await axeViolations(page), `axe violations on ${page.url()}`).toEqual([])
+}
+
+async function axeViolations(page: Page): Promise<string[]> {
+  let target = page
+  let helper: BrowserContext | undefined
+  if (noScriptContexts.has(page.context())) {
+    // axe is JavaScript, so a page seen without JavaScript is checked as served: the same
+    // HTML, scripts removed, loaded at the same URL in a scripted helper context.
+    const html = (await page.content()).replace(/<script\b[\s\S]*?<\/script>/gi, '')
+    const url = page.url()
+    helper = await page.context().browser()!.newContext({ baseURL: new URL(url).origin })
+    target = await helper.newPage()
+    await target.route(url, route => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }))
+    await target.goto(url)
+  }
+  try {
+    const results = await new AxeBuilder({ page: target }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze()
+    return results.violations.map(v => `${v.impact} ${v.id}: ${v.help}\n    ${v.nodes.map(n => n.target.join(' ')).join('\n    ')}`)
+  } finally {
+    await helper?.close()
+  }
 }
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
