@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../helpers.ts'
+import { createTestApp, createTestDatabase, type TestApp } from '../helpers.ts'
+import { buildApp } from '../../src/app.ts'
+import { testConfig } from '../../src/config.ts'
+import { createServices } from '../../src/services.ts'
+import { AppError } from '../../src/platform/errors.ts'
 
 describe('platform', () => {
   let t: TestApp
@@ -49,5 +53,45 @@ describe('platform', () => {
     const res = await other.app.inject('/health')
     expect(res.statusCode).toBe(503)
     await other.app.close()
+  })
+
+  it('shows a GOV.UK 500 page, never the error, for an unexpected failure; and typed errors by status', async () => {
+    const config = testConfig()
+    const db = await createTestDatabase()
+    const app = await buildApp({ config, db, services: await createServices(config, db) })
+    app.get('/boom', async () => {
+      throw new Error('secret internal detail at /srv/beacon/src/x.ts:42')
+    })
+    app.get('/gone', async () => {
+      throw new AppError('NOT_FOUND', 'That consultation does not exist')
+    })
+    app.get('/api/boom', async () => {
+      throw new Error('internal')
+    })
+    await app.ready()
+    const res = await app.inject('/boom')
+    expect(res.statusCode).toBe(500)
+    expect(res.body).toContain('Sorry, there is a problem with the service')
+    expect(res.body).not.toContain('secret internal detail')
+    const gone = await app.inject('/gone')
+    expect(gone.statusCode).toBe(404)
+    expect(gone.body).toContain('That consultation does not exist')
+    const api = await app.inject('/api/boom')
+    expect(api.statusCode).toBe(500)
+    expect(api.json()).toEqual({ status: 500, error: 'Sorry, there is a problem with the service' })
+    await app.close()
+    await db.close()
+  })
+
+  it('refuses a form post without a CSRF token with a clear page', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/staff/sign-in', payload: 'email=a%40b.c&password=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+    expect(res.statusCode).toBe(403)
+    expect(res.body).toContain('This form had expired or was sent from somewhere else')
+  })
+
+  it('refuses an oversized form body with 413', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/staff/sign-in', payload: 'x=' + 'a'.repeat(300 * 1024), headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+    expect(res.statusCode).toBe(413)
+    expect(res.body).toContain('too large')
   })
 })
