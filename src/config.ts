@@ -137,8 +137,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     databasePoolMax: e.DATABASE_POOL_MAX,
     sessionSecret,
-    // Cookies are Secure everywhere but local development and tests over plain http.
-    cookieSecure: e.NODE_ENV === 'production',
+    // Cookies are Secure everywhere but local development over plain http (tests included,
+    // so they exercise what production sends).
+    cookieSecure: e.NODE_ENV !== 'development',
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     brand: {

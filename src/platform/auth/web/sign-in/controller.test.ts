@@ -38,7 +38,8 @@ describe('staff sign-in', () => {
     expect(cookie).toMatch(/; HttpOnly/)
     expect(cookie).toMatch(/; SameSite=Lax/)
     expect(cookie).toMatch(/; Path=\//)
-    expect(cookie).not.toMatch(/; Secure/)
+    // Secure outside development: tests run as production would send it.
+    expect(cookie).toMatch(/; Secure/)
     expect(Buffer.from(/=([^;]+)/.exec(cookie)![1]!, 'base64url')).toHaveLength(32)
     const home = await b.get('/staff')
     expect(home.statusCode).toBe(200)
@@ -248,6 +249,22 @@ describe('two-factor authentication', () => {
 
     const again = new Browser(t.app)
     expect((await signIn(again, 'lead@example.org')).headers.location).toBe('/staff/sign-in/code')
+  })
+})
+
+describe('cookies in development', () => {
+  it('leaves Secure off so sign-in works on http://localhost', async () => {
+    const t = await createTestApp({ env: { NODE_ENV: 'development' } })
+    try {
+      await seedTestAreas(t.db)
+      await createTestStaff(t.services, 'dev@example.org', [['partner', TEST_AREAS.north.id]])
+      const res = await signIn(new Browser(t.app), 'dev@example.org')
+      const cookie = [res.headers['set-cookie']].flat().find(c => c?.startsWith(`${SESSION_COOKIE}=`))!
+      expect(cookie).toMatch(/; HttpOnly/)
+      expect(cookie).not.toMatch(/; Secure/)
+    } finally {
+      await t.close()
+    }
   })
 })
 
