@@ -185,6 +185,19 @@ function devSecret(dataDir: string, env: string): string {
   return sessionSecret
 }
 
+/** For process entry points: the configuration, or every problem printed and exit 78 (EX_CONFIG). */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig()
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message)
+      process.exit(78)
+    }
+    throw err
+  }
+}
+
 /** A configuration for tests: in-memory database, outbox channels, fixed secret. */
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SEED_DEMO: 'false', DATA_DIR: '/tmp/beacon-test-unused', ...overrides })

@@ -1,5 +1,5 @@
 import closeWithGrace from 'close-with-grace'
-import { loadConfig, ConfigError } from './config.ts'
+import { loadConfigOrExit } from './config.ts'
 import { createLogger } from './platform/logger.ts'
 import { startBeacon } from './platform/boot.ts'
 
@@ -11,16 +11,7 @@ const CLOSE_GRACE_MS = 25_000
 
 /** Process entry: boot, listen, and close gracefully on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
-  let config
-  try {
-    config = loadConfig()
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message)
-      process.exit(78) // EX_CONFIG
-    }
-    throw err
-  }
+  const config = loadConfigOrExit()
   const logger = createLogger({ level: config.logLevel })
   const beacon = await startBeacon(config, logger)
   const address = await beacon.app.listen({ port: config.port, host: config.host })

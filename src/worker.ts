@@ -1,5 +1,5 @@
 import closeWithGrace from 'close-with-grace'
-import { loadConfig, ConfigError, type Config } from './config.ts'
+import { loadConfigOrExit } from './config.ts'
 import { createLogger } from './platform/logger.ts'
 import { createDatabase, runMigrations } from './platform/db/client.ts'
 import { createJobs } from './platform/jobs/index.ts'
@@ -18,16 +18,7 @@ const PGLITE_REFUSAL =
  * processes so they only queue jobs.
  */
 async function main(): Promise<void> {
-  let config: Config
-  try {
-    config = loadConfig()
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message)
-      process.exit(78) // EX_CONFIG
-    }
-    throw err
-  }
+  const config = loadConfigOrExit()
   if (!config.databaseUrl) {
     console.error(PGLITE_REFUSAL)
     process.exit(78)

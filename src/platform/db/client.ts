@@ -61,15 +61,7 @@ async function createPglite(dataDir: string | undefined): Promise<Database> {
     query,
     transaction: fn =>
       pglite.transaction(async tx => fn(async <T,>(text: string, params: unknown[] = []) => (await tx.query<T>(text, params)).rows)),
-    ping: async () => {
-      if (closed) return false
-      try {
-        await pglite.query('select 1')
-        return true
-      } catch {
-        return false
-      }
-    },
+    ping: () => (closed ? Promise.resolve(false) : answers(() => pglite.query('select 1'))),
     close: async () => {
       if (closed) return
       closed = true
@@ -104,15 +96,7 @@ async function createPostgres(url: string, max: number): Promise<Database> {
         client.release()
       }
     },
-    ping: async () => {
-      if (closed) return false
-      try {
-        await pool.query('select 1')
-        return true
-      } catch {
-        return false
-      }
-    },
+    ping: () => (closed ? Promise.resolve(false) : answers(() => pool.query('select 1'))),
     close: async () => {
       if (closed) return
       closed = true
@@ -121,6 +105,13 @@ async function createPostgres(url: string, max: number): Promise<Database> {
     raw: { pool },
   }
 }
+
+/** True when the query completes without error. */
+const answers = (run: () => Promise<unknown>) =>
+  run().then(
+    () => true,
+    () => false,
+  )
 
 /** Applies the committed migrations (idempotent). */
 export async function runMigrations(db: Database): Promise<void> {
