@@ -22,6 +22,7 @@ import { areasRoutes } from './modules/areas/web/routes.ts'
 import { authRoutes } from './platform/auth/web/routes.ts'
 import { auditRoutes } from './platform/audit/web/routes.ts'
 import { channelsRoutes } from './platform/channels/web/routes.ts'
+import { messagingRoutes } from './modules/messaging/web/routes.ts'
 
 export interface AppDeps {
   config: Config
@@ -104,6 +105,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authRoutes, { services, config })
   await app.register(auditRoutes, { services, config })
   await app.register(channelsRoutes, { services, config })
+  await app.register(messagingRoutes, { services, config })
   return app
 }
 

@@ -46,6 +46,14 @@ const envSchema = z.object({
   DEMO_SEED: z.coerce.number().int().default(2026),
   DEMO_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
 
+  MESSAGING_APPROVAL_THRESHOLD: z.coerce.number().int().min(0).default(5000),
+  MESSAGING_EMAIL_PER_MINUTE: z.coerce.number().int().min(1).default(3000),
+  MESSAGING_SMS_PER_MINUTE: z.coerce.number().int().min(1).default(3000),
+  MESSAGING_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(500),
+  MESSAGING_FAILURES_BEFORE_FAILING: z.coerce.number().int().min(1).default(3),
+  MESSAGING_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(6),
+  MESSAGING_DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(7),
+
   SIGNIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
   SIGNIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
   SESSION_HOURS: z.coerce.number().int().min(1).default(12),
@@ -85,6 +93,21 @@ export interface Config {
   runWorkerInProcess: boolean
   demo: { seedOnEmpty: boolean; seed: number; password: string | undefined }
   auth: { maxAttempts: number; lockMinutes: number; sessionHours: number; resetMinutes: number }
+  messaging: {
+    /** messages to more people than this need an engagement lead's approval */
+    approvalThreshold: number
+    /** provider rate limits, per minute (GOV.UK Notify's default is 3,000) */
+    emailPerMinute: number
+    smsPerMinute: number
+    /** deliveries a dispatch worker claims at a time */
+    batchSize: number
+    /** permanent failures in a row before a contact is marked failing */
+    failuresBeforeFailing: number
+    /** attempts before a temporary failure becomes final */
+    maxAttempts: number
+    /** local hour at which daily and weekly digests go out */
+    digestHour: number
+  }
 }
 
 export class ConfigError extends Error {
@@ -162,6 +185,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     runWorkerInProcess: e.DATABASE_URL ? (e.RUN_WORKER ?? true) : true,
     demo: { seedOnEmpty: e.SEED_DEMO, seed: e.DEMO_SEED, password: e.DEMO_PASSWORD },
+    messaging: {
+      approvalThreshold: e.MESSAGING_APPROVAL_THRESHOLD,
+      emailPerMinute: e.MESSAGING_EMAIL_PER_MINUTE,
+      smsPerMinute: e.MESSAGING_SMS_PER_MINUTE,
+      batchSize: e.MESSAGING_BATCH_SIZE,
+      failuresBeforeFailing: e.MESSAGING_FAILURES_BEFORE_FAILING,
+      maxAttempts: e.MESSAGING_MAX_ATTEMPTS,
+      digestHour: e.MESSAGING_DIGEST_HOUR,
+    },
     auth: {
       maxAttempts: e.SIGNIN_MAX_ATTEMPTS,
       lockMinutes: e.SIGNIN_LOCK_MINUTES,

@@ -7,6 +7,7 @@ import { createAuthService } from './platform/auth/service.ts'
 import type { Channels } from './platform/channels/types.ts'
 import { createJobs, type Jobs } from './platform/jobs/index.ts'
 import { SEND_EMAIL, sendEmailJob } from './platform/jobs/send-email.ts'
+import { createMessagingService, type MessagingService } from './modules/messaging/service.ts'
 
 /**
  * The composition root: every service, wired by hand. Route plugins and jobs receive
@@ -19,7 +20,8 @@ export async function createServices(config: Config, db: Database, overrides: Pa
   if (!jobs.definition(SEND_EMAIL)) jobs.register(sendEmailJob(channels))
   const areas = overrides.areas ?? (await createAreasService(db))
   const auth = overrides.auth ?? createAuthService({ config, db, audit, channels, areas })
-  return { config, db, audit, channels, jobs, areas, auth }
+  const messaging = overrides.messaging ?? createMessagingService({ config, db, audit, channels, jobs, areas })
+  return { config, db, audit, channels, jobs, areas, auth, messaging }
 }
 
 export type Services = {
@@ -30,4 +32,5 @@ export type Services = {
   jobs: Jobs
   areas: Awaited<ReturnType<typeof createAreasService>>
   auth: ReturnType<typeof createAuthService>
+  messaging: MessagingService
 }

@@ -1,0 +1,6 @@
+import type { MessagingDeps } from './deps.ts'
+
+/** STUB — being written by a helper; replace wholesale. */
+export function createStatsService(_deps: MessagingDeps) {
+  return {}
+}
