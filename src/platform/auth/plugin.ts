@@ -4,6 +4,7 @@ import type { RouteOptions } from '../../app.ts'
 import type { Config } from '../../config.ts'
 import { hasRole, type StaffContext } from './access.ts'
 import type { SessionInfo } from './service.ts'
+import type { Role } from './schema.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -105,10 +106,14 @@ export interface StaffNavigationItem {
   current?: boolean
 }
 
-/** The staff menu, filtered by role; `admin` items need the administrator role. */
-const NAVIGATION: { href: string; text: string; admin: boolean; section: string }[] = [
+/** Roles that send community messages and answer replies. */
+const MESSAGING_ROLES: readonly Role[] = ['administrator', 'engagement_lead', 'neighbourhood_officer', 'opcc_officer']
+
+/** The staff menu, filtered by role; `admin` items need the administrator role, `roles` items one of those. */
+const NAVIGATION: { href: string; text: string; admin: boolean; section: string; roles?: readonly Role[] }[] = [
   { href: '/staff', text: 'Home', admin: false, section: '/staff' },
   { href: '/staff/areas', text: 'Areas', admin: false, section: '/staff/areas' },
+  { href: '/staff/messages', text: 'Messages', admin: false, section: '/staff/messages', roles: MESSAGING_ROLES },
   { href: '/staff/imports/boundaries', text: 'Imports', admin: true, section: '/staff/imports' },
   { href: '/staff/users', text: 'Users', admin: true, section: '/staff/users' },
   { href: '/staff/audit', text: 'Audit log', admin: true, section: '/staff/audit' },
@@ -119,7 +124,7 @@ const NAVIGATION: { href: string; text: string; admin: boolean; section: string 
 export function staffNavigation(staff: StaffContext | null, path: string): StaffNavigationItem[] {
   if (!staff) return []
   const admin = hasRole(staff, ['administrator'])
-  return NAVIGATION.filter(item => admin || !item.admin).map(item => {
+  return NAVIGATION.filter(item => (admin || !item.admin) && (!item.roles || hasRole(staff, item.roles))).map(item => {
     const current = path === item.href
     // Home is only "active" on itself; other sections cover every page beneath them.
     const inSection = item.section !== '/staff' && (path === item.section || path.startsWith(`${item.section}/`))
