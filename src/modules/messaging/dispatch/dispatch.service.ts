@@ -1,6 +1,549 @@
+import { hostname } from 'node:os'
+import { randomBytes } from 'node:crypto'
+import { z } from 'zod'
 import type { MessagingDeps } from '../deps.ts'
+import { ChannelError, type DeliveryReceipt, type SendResult } from '../../../platform/channels/types.ts'
+import { onDeliveryReceipt } from '../../../platform/channels/receipts.ts'
+import { defineJob } from '../../../platform/jobs/index.ts'
+import type { MessagingChannel } from '../schema.ts'
+import { createRateLimiter, type RateLimiter } from './rate-limiter.ts'
+import { createMessagesCache, type CachedMessage } from './messages-cache.ts'
+import { pickTranslation, renderEmail, renderSms } from '../render.ts'
+import { createDigests } from './digests.ts'
 
-/** STUB — being written by a helper; replace wholesale. */
-export function createDispatchService(_deps: MessagingDeps) {
-  return {}
+/** Job that wakes (or, where no dispatcher runs, performs) delivery. Compose sends it when a message goes out. */
+export const DISPATCH_JOB = 'messaging.dispatch'
+/** Hourly job that sends daily and weekly digests at the configured hour. */
+export const DIGEST_JOB = 'messaging.digest'
+
+export interface DispatchOptions {
+  /** names this process's claims (claimed_by); default host:pid:random */
+  workerId?: string
+  /** claim-and-send loops in this process; default 2 */
+  workers?: number
+  /** sends in flight at once per loop; default 8 */
+  concurrency?: number
+  /** a row left in 'sending' longer than this is taken back (its worker died); default 2 minutes */
+  leaseMs?: number
+  /** how often an idle loop looks for work; default 1 s (a dispatch job wakes it sooner) */
+  pollMs?: number
+  /** how often a loop busy with routine work checks for emergency work; default 200 ms */
+  emergencyCheckMs?: number
+  /** rows per claim; default config.messaging.batchSize */
+  batchSize?: number
+  /** provider limits per minute; default config.messaging.emailPerMinute / smsPerMinute */
+  emailPerMinute?: number
+  smsPerMinute?: number
+  /** first retry delay after a temporary failure; doubles each attempt; default 30 s */
+  retryBaseMs?: number
+  /** start() schedules the hourly digest job (needs pg-boss); default true */
+  scheduleDigests?: boolean
+  /** wait used by the rate limiters (tests make it instant) */
+  sleep?: (ms: number) => Promise<void>
 }
+
+interface ClaimedRow {
+  id: string
+  message_id: string
+  subscriber_id: string | null
+  channel: MessagingChannel
+  priority: number
+  attempts: number
+  email: string | null
+  phone: string | null
+  language: string | null
+  link_version: number | null
+}
+
+/** What one claim-and-send round did. */
+export interface RoundResult {
+  claimed: number
+  sent: number
+  retried: number
+  failed: number
+  skipped: number
+  /** rows handed back unsent because emergency work arrived */
+  released: number
+}
+
+const emptyRound = (): RoundResult => ({ claimed: 0, sent: 0, retried: 0, failed: 0, skipped: 0, released: 0 })
+const realSleep = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms))
+
+/**
+ * The delivery pipeline: dispatch workers that claim queued deliveries in batches with
+ * FOR UPDATE SKIP LOCKED (emergency first), send them through the channel providers under
+ * a per-provider rate limit, record each result the moment the provider answers, retry
+ * temporary failures with backoff and mark contacts failing after repeated permanent
+ * failures. Also: lease recovery after a crash, delivery receipts, and digests.
+ * See docs/messaging-delivery.md for the exactly-once argument.
+ */
+export function createDispatchService(deps: MessagingDeps, options: DispatchOptions = {}) {
+  const { db, config, channels, jobs } = deps
+  const clock = deps.now ?? (() => new Date())
+  const m = config.messaging
+  const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`
+  const loops = Math.max(1, options.workers ?? 2)
+  const concurrency = Math.max(1, options.concurrency ?? 8)
+  const leaseMs = options.leaseMs ?? 2 * 60_000
+  const pollMs = options.pollMs ?? 1_000
+  const emergencyCheckMs = options.emergencyCheckMs ?? 200
+  const batchSize = options.batchSize ?? m.batchSize
+  const retryBaseMs = options.retryBaseMs ?? 30_000
+  const limiterClock = () => clock().getTime()
+  const limiters: Record<MessagingChannel, RateLimiter> = {
+    email: createRateLimiter({ perMinute: options.emailPerMinute ?? m.emailPerMinute, now: limiterClock, ...(options.sleep ? { sleep: options.sleep } : {}) }),
+    sms: createRateLimiter({ perMinute: options.smsPerMinute ?? m.smsPerMinute, now: limiterClock, ...(options.sleep ? { sleep: options.sleep } : {}) }),
+  }
+  const messagesCache = createMessagesCache(db, 5_000, limiterClock)
+
+  // --- claiming -------------------------------------------------------------------------
+
+  /**
+   * Claims up to `limit` due rows, lowest priority rank (emergency) first, and reads the
+   * contact details to send to in the same round trip. SKIP LOCKED lets any number of
+   * loops and processes claim side by side without waiting for or taking each other's rows.
+   */
+  async function claim(limit: number, maxPriority = 2): Promise<ClaimedRow[]> {
+    const rows = await db.query<ClaimedRow>(
+      `with claimed as (
+         update msg_deliveries d
+            set status = 'sending', claimed_at = $1, claimed_by = $2, attempts = d.attempts + 1
+          where d.id in (
+                select id from msg_deliveries
+                 where status = 'queued' and next_attempt_at <= $1 and priority <= $4
+                 order by priority, next_attempt_at
+                 limit $3
+                 for update skip locked)
+          returning d.id, d.message_id, d.subscriber_id, d.channel, d.priority, d.attempts)
+       select c.id::text as id, c.message_id, c.subscriber_id, c.channel, c.priority, c.attempts,
+              s.email, s.phone, s.language, s.link_version
+         from claimed c left join msg_subscribers s on s.id = c.subscriber_id
+        order by c.priority, c.id`,
+      [clock(), workerId, limit, maxPriority],
+    )
+    return rows
+  }
+
+  /** True when an emergency delivery is waiting (an index probe on msg_deliveries_claim_idx). */
+  async function emergencyWaiting(): Promise<boolean> {
+    const [row] = await db.query<{ waiting: boolean }>(
+      `select exists (select 1 from msg_deliveries where status = 'queued' and priority = 0 and next_attempt_at <= $1) as waiting`,
+      [clock()],
+    )
+    return row?.waiting === true
+  }
+
+  /** Hands claimed rows back unsent (the attempt did not happen, so it is not counted). */
+  async function release(ids: string[]): Promise<number> {
+    if (ids.length === 0) return 0
+    const rows = await db.query(
+      `update msg_deliveries set status = 'queued', claimed_at = null, claimed_by = null, attempts = greatest(attempts - 1, 0)
+        where id = any($1::bigint[]) and status = 'sending' and claimed_by = $2 returning id`,
+      [ids, workerId],
+    )
+    return rows.length
+  }
+
+  // --- recording results ------------------------------------------------------------------
+
+  /**
+   * Records a provider's acceptance at once, one row per statement, so the window in which
+   * a crash could leave an accepted message looking unsent is one round trip long. A row
+   * taken back by lease recovery but not yet re-sent ('queued') is still marked sent:
+   * that closes the door on the duplicate. A success also clears the contact's run of failures.
+   */
+  async function markSent(row: ClaimedRow, result: SendResult): Promise<void> {
+    const failuresColumn = row.channel === 'email' ? 'email_failures' : 'sms_failures'
+    await db.query(
+      `with d as (
+         update msg_deliveries set status = 'sent', provider_id = $2, sent_at = $3, error = null
+          where id = $1 and status in ('sending', 'queued')
+          returning subscriber_id)
+       update msg_subscribers s set ${failuresColumn} = 0
+         from d where s.id = d.subscriber_id and s.${failuresColumn} > 0`,
+      [row.id, result.providerId, clock()],
+    )
+  }
+
+  /** A permanent failure: the delivery fails and the contact moves one step towards failing. */
+  async function markFailed(deliveryId: string, channel: MessagingChannel, error: string, countAgainstContact: boolean): Promise<void> {
+    const f = channel === 'email' ? 'email' : 'sms'
+    await db.query(
+      `with d as (
+         update msg_deliveries set status = 'failed', failed_at = $2, error = $3
+          where id = $1 and status not in ('failed', 'delivered', 'skipped')
+          returning subscriber_id)
+       update msg_subscribers s
+          set ${f}_failures = s.${f}_failures + 1,
+              ${f}_failing = s.${f}_failing or s.${f}_failures + 1 >= $4,
+              updated_at = $2
+         from d where $5 and s.id = d.subscriber_id`,
+      [deliveryId, clock(), error.slice(0, 500), m.failuresBeforeFailing, countAgainstContact],
+    )
+  }
+
+  /** Exponential backoff with ±20% jitter, so a recovering provider is not hit by every retry at once. */
+  function backoffMs(attempts: number): number {
+    const base = retryBaseMs * 2 ** Math.max(0, attempts - 1)
+    return Math.round(base * (0.8 + Math.random() * 0.4))
+  }
+
+  async function markRetry(row: ClaimedRow, error: string): Promise<'retried' | 'failed'> {
+    if (row.attempts >= m.maxAttempts) {
+      await markFailed(row.id, row.channel, `gave up after ${row.attempts} attempts: ${error}`, false)
+      return 'failed'
+    }
+    await db.query(
+      `update msg_deliveries set status = 'queued', next_attempt_at = $2, claimed_by = null, error = $3
+        where id = $1 and status = 'sending'`,
+      [row.id, new Date(clock().getTime() + backoffMs(row.attempts)), error.slice(0, 500)],
+    )
+    return 'retried'
+  }
+
+  async function markSkipped(deliveryId: string, reason: string): Promise<void> {
+    await db.query(`update msg_deliveries set status = 'skipped', error = $2 where id = $1 and status = 'sending'`, [deliveryId, reason])
+  }
+
+  // --- sending ------------------------------------------------------------------------------
+
+  async function sendOne(row: ClaimedRow, message: CachedMessage | null | undefined): Promise<keyof RoundResult> {
+    if (!message || message.message.status === 'cancelled') {
+      await markSkipped(row.id, message ? 'message cancelled' : 'message deleted')
+      return 'skipped'
+    }
+    const contact = row.channel === 'email' ? row.email : row.phone
+    if (!row.subscriber_id || !contact || row.link_version === null) {
+      await markSkipped(row.id, 'no contact for this channel')
+      return 'skipped'
+    }
+    const translation = pickTranslation(message.translations, row.language ?? 'en')
+    const who = { id: row.subscriber_id, linkVersion: row.link_version }
+    // The reference lets a provider's receipt (and a human reading a relay's log) find the row.
+    const reference = `delivery-${row.id}`
+    await limiters[row.channel].take()
+    try {
+      const result =
+        row.channel === 'email'
+          ? await channels.email.sendEmail({ ...renderEmail(config, message.message, translation, { ...who, email: contact }), reference })
+          : await channels.sms.sendSms({ ...renderSms(config, message.message, translation, { ...who, phone: contact }), reference })
+      await markSent(row, result)
+      return 'sent'
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err)
+      if (err instanceof ChannelError && err.permanent) {
+        await markFailed(row.id, row.channel, error, true)
+        return 'failed'
+      }
+      // Anything else (a timeout, a relay asking to try later, even a bug) is retried: it
+      // must not be mistaken for the contact's fault, and a bounded number of tries ends it.
+      return markRetry(row, error)
+    }
+  }
+
+  let stopping = false
+  let emergencyFlag = false
+
+  /**
+   * One round: claim a batch and send it with `concurrency` sends in flight. A loop busy
+   * with routine rows hands the rest of its batch back as soon as emergency work appears,
+   * so the emergency message is claimed next instead of waiting behind the batch.
+   */
+  async function runOnce(opts: { limit?: number } = {}): Promise<RoundResult> {
+    const result = emptyRound()
+    // Claim no more than the limiters let us send in about two seconds, so claimed rows do
+    // not sit in 'sending' for long (a crash strands fewer, and emergency work waits less).
+    const perTwoSeconds = Math.ceil(((limiters.email.perMinute + limiters.sms.perMinute) / 60) * 2)
+    const rows = await claim(Math.max(1, Math.min(opts.limit ?? batchSize, batchSize, perTwoSeconds)))
+    result.claimed = rows.length
+    if (rows.length === 0) return result
+    // This loop has the emergency work (claims are emergency first): stop asking others to yield.
+    if (rows[0]!.priority === 0) emergencyFlag = false
+    const messages = await messagesCache.load(rows.map(r => r.message_id))
+    const routine = rows[0]!.priority > 0
+    let next = 0
+    let handBack = false
+    const lane = async () => {
+      while (next < rows.length) {
+        if (routine && (emergencyFlag || stopping)) {
+          handBack = true
+          return
+        }
+        const row = rows[next++]!
+        const outcome = await sendOne(row, messages.get(row.message_id))
+        result[outcome]++
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, lane))
+    if (handBack && next < rows.length) {
+      result.released = await release(rows.slice(next).map(r => r.id))
+      // The next claim (any loop's) takes the emergency rows first; no need to yield again.
+      emergencyFlag = false
+    }
+    await completeMessages([...new Set(rows.map(r => r.message_id))])
+    return result
+  }
+
+  /** Runs rounds until nothing is due (tests, the dispatch job when no loop runs here). Bounded. */
+  async function drain(opts: { maxRounds?: number; deadline?: number } = {}): Promise<RoundResult> {
+    const total = emptyRound()
+    const maxRounds = opts.maxRounds ?? 10_000
+    for (let i = 0; i < maxRounds; i++) {
+      if (opts.deadline && Date.now() > opts.deadline) break
+      const r = await runOnce()
+      for (const k of Object.keys(total) as (keyof RoundResult)[]) total[k] += r[k]
+      if (r.claimed === 0) break
+    }
+    return total
+  }
+
+  // --- messages, leases ---------------------------------------------------------------------
+
+  /**
+   * Marks messages sent once none of their deliveries is queued or sending. With no ids,
+   * checks every message still 'sending' (a digest-only message has no round to finish it).
+   */
+  async function completeMessages(ids?: string[]): Promise<number> {
+    const rows = await db.query(
+      `update msg_messages msg set status = 'sent', sent_at = coalesce(msg.sent_at, $2), updated_at = $2
+        where msg.status = 'sending' and ($1::uuid[] is null or msg.id = any($1::uuid[]))
+          and not exists (select 1 from msg_deliveries d where d.message_id = msg.id and d.status in ('queued', 'sending'))
+        returning msg.id`,
+      [ids ?? null, clock()],
+    )
+    return rows.length
+  }
+
+  /**
+   * Takes back rows whose worker died mid-send: 'sending' for longer than the lease. Only
+   * messages still being sent are looked at, so the (message_id, status) index answers it.
+   * A row whose send did reach the provider before the crash and whose result was not yet
+   * written is sent again: the one window SMTP cannot close (docs/messaging-delivery.md).
+   */
+  async function recoverExpiredLeases(): Promise<number> {
+    const rows = await db.query(
+      `update msg_deliveries d set status = 'queued', claimed_by = null, next_attempt_at = $1,
+              error = 'taken back from a worker that stopped mid-send'
+        where d.status = 'sending' and d.claimed_at < $2
+          and d.message_id in (select id from msg_messages where status in ('sending', 'cancelled'))
+        returning d.id`,
+      [clock(), new Date(clock().getTime() - leaseMs)],
+    )
+    return rows.length
+  }
+
+  // --- receipts -------------------------------------------------------------------------------
+
+  /**
+   * Applies a provider's delivery receipt to its delivery (found by provider id, or by our
+   * `delivery-<id>` reference when the id was not yet written). Idempotent: a repeat finds
+   * the row already final. Permanent failures count against the contact.
+   */
+  async function handleReceipt(receipt: DeliveryReceipt): Promise<void> {
+    const ref = receipt.reference ? /^delivery-(\d+)$/.exec(receipt.reference)?.[1] : undefined
+    const digestRef = receipt.reference ? /^digest-([0-9a-f-]{36})$/i.exec(receipt.reference)?.[1] : undefined
+    if (digestRef) {
+      if (receipt.status === 'permanent-failure')
+        await db.query(`update msg_digests set status = 'failed' where id = $1 and status <> 'failed'`, [digestRef])
+      return
+    }
+    const [row] = await db.query<{ id: string; channel: MessagingChannel; status: string }>(
+      `select id::text as id, channel, status from msg_deliveries
+        where ${ref ? 'id = $1::bigint' : 'provider_id = $1'} limit 1`,
+      [ref ?? receipt.providerId],
+    )
+    if (!row) return
+    const at = receipt.occurredAt ?? clock()
+    if (receipt.status === 'delivered') {
+      await db.query(
+        `update msg_deliveries set status = 'delivered', delivered_at = $2, provider_id = coalesce(provider_id, $3)
+          where id = $1 and status in ('sending', 'sent', 'queued')`,
+        [row.id, at, receipt.providerId],
+      )
+    } else if (receipt.status === 'permanent-failure') {
+      await markFailed(row.id, row.channel, `provider: ${receipt.providerStatus}`, true)
+    } else if (receipt.status === 'temporary-failure' || receipt.status === 'technical-failure') {
+      // Final from the provider's side (Notify has already retried for up to 72 hours), but
+      // not evidence that the address is wrong: the contact is not counted against.
+      await markFailed(row.id, row.channel, `provider: ${receipt.providerStatus}`, false)
+    }
+  }
+  const removeReceiptListener = onDeliveryReceipt(channels, handleReceipt)
+
+  // --- digests --------------------------------------------------------------------------------
+
+  const digests = createDigests({ ...deps, now: clock, limiters })
+
+  // --- jobs and loops ----------------------------------------------------------------------
+
+  let running = false
+  let loopPromises: Promise<void>[] = []
+  let wakeUp: (() => void)[] = []
+  let timers: NodeJS.Timeout[] = []
+
+  /** Wakes idle loops at once (a message has just gone out). */
+  function wake() {
+    const waiting = wakeUp
+    wakeUp = []
+    for (const w of waiting) w()
+  }
+
+  const idle = () =>
+    new Promise<void>(resolve => {
+      const t = setTimeout(done, pollMs)
+      function done() {
+        clearTimeout(t)
+        resolve()
+      }
+      wakeUp.push(done)
+    })
+
+  async function loop(n: number) {
+    const log = (err: unknown) => process.emitWarning(`messaging dispatch loop ${n}: ${err instanceof Error ? err.message : String(err)}`)
+    while (!stopping) {
+      try {
+        const r = await runOnce()
+        if (r.claimed === 0) await idle()
+      } catch (err) {
+        log(err)
+        await realSleep(Math.min(pollMs * 5, 5_000))
+      }
+    }
+  }
+
+  if (!jobs.definition(DISPATCH_JOB)) {
+    jobs.register(
+      defineJob({
+        id: DISPATCH_JOB,
+        schema: z.object({}).passthrough(),
+        expireInSeconds: 10 * 60,
+        retryLimit: 3,
+        async handler(_data, ctx) {
+          // Where loops run in this process they do the work; the job only wakes them.
+          if (running) {
+            wake()
+            return { woke: true }
+          }
+          await recoverExpiredLeases()
+          const r = await drain({ deadline: Date.now() + 8 * 60_000 })
+          await completeMessages()
+          // Still work left when the time ran out: hand over to another run of this job.
+          if (r.claimed > 0 && (await dueCount()) > 0) await jobs.send(DISPATCH_JOB, {}, { singletonKey: 'messaging.dispatch' })
+          ctx.logger.info(r, 'messaging dispatch round')
+          return r
+        },
+      }),
+    )
+  }
+  if (!jobs.definition(DIGEST_JOB)) {
+    jobs.register(
+      defineJob({
+        id: DIGEST_JOB,
+        schema: z.object({}).passthrough(),
+        expireInSeconds: 50 * 60,
+        retryLimit: 2,
+        handler: async () => digests.run(),
+      }),
+    )
+  }
+
+  async function dueCount(): Promise<number> {
+    const [row] = await db.query<{ n: number }>(
+      `select count(*)::int as n from (select 1 from msg_deliveries where status = 'queued' and next_attempt_at <= $1 limit 1000) q`,
+      [clock()],
+    )
+    return row?.n ?? 0
+  }
+
+  return {
+    workerId,
+    limiters,
+    claim,
+    runOnce,
+    drain,
+    completeMessages,
+    recoverExpiredLeases,
+    handleReceipt,
+    release,
+    wake,
+    /** Sends the digests due now (the hourly job calls this). */
+    runDigests: digests.run,
+    digests,
+
+    /**
+     * Starts the dispatch loops in this process, lease recovery, the emergency watch and the
+     * hourly digest schedule. Call from the worker entry (and the web process on PGlite).
+     */
+    async start(): Promise<void> {
+      if (running) return
+      running = true
+      stopping = false
+      await recoverExpiredLeases()
+      await completeMessages()
+      timers.push(
+        setInterval(() => {
+          recoverExpiredLeases()
+            .then(() => completeMessages())
+            .catch(err => process.emitWarning(`messaging lease recovery: ${String(err)}`))
+        }, Math.max(1_000, Math.floor(leaseMs / 2))),
+        setInterval(() => {
+          emergencyWaiting()
+            .then(waiting => {
+              if (waiting && !emergencyFlag) wake()
+              emergencyFlag = waiting
+            })
+            .catch(() => {})
+        }, emergencyCheckMs),
+      )
+      for (const t of timers) t.unref()
+      loopPromises = Array.from({ length: loops }, (_, i) => loop(i))
+      if (options.scheduleDigests !== false)
+        await jobs.schedule(DIGEST_JOB, '5 * * * *').catch(err => process.emitWarning(`messaging digest schedule: ${String(err)}`))
+    },
+
+    /** Stops claiming, lets sends in flight finish and hands unsent claimed rows back. */
+    async stop(): Promise<void> {
+      if (!running) return
+      stopping = true
+      for (const t of timers) clearInterval(t)
+      timers = []
+      wake()
+      await Promise.all(loopPromises)
+      loopPromises = []
+      running = false
+    },
+
+    /** Removes the receipt listener (tests building many services). */
+    dispose() {
+      removeReceiptListener()
+    },
+
+    /** Queue depth and health figures for the staff dispatch page. */
+    async overview() {
+      const [byPriority, failing, recent] = await Promise.all([
+        db.query<{ priority: number; status: string; n: number }>(
+          `select priority, status, count(*)::int as n from msg_deliveries
+            where status in ('queued', 'sending', 'digest') group by priority, status order by priority, status`,
+        ),
+        db.query<{ email: number; sms: number }>(
+          `select count(*) filter (where email_failing)::int as email, count(*) filter (where sms_failing)::int as sms from msg_subscribers`,
+        ),
+        db.query<{ status: string; n: number }>(
+          `select status, count(*)::int as n from msg_deliveries where created_at > $1 group by status order by status`,
+          [new Date(clock().getTime() - 24 * 3600_000)],
+        ),
+      ])
+      return {
+        byPriority,
+        failingContacts: failing[0] ?? { email: 0, sms: 0 },
+        last24h: recent,
+        limits: { emailPerMinute: limiters.email.perMinute, smsPerMinute: limiters.sms.perMinute },
+        batchSize,
+        leaseMs,
+        running,
+      }
+    },
+  }
+}
+
+export type DispatchService = ReturnType<typeof createDispatchService>

@@ -1,5 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import type { RouteOptions } from '../../../../app.ts'
+import { dispatchController } from './dispatch/controller.ts'
 
-/** STUB — being written by a helper; replace wholesale. */
-export async function messagingDispatchRoutes(_app: FastifyInstance, _opts: RouteOptions): Promise<void> {}
+/** The staff page for the delivery queue (administrators and engagement leads). */
+export async function messagingDispatchRoutes(app: FastifyInstance, opts: RouteOptions): Promise<void> {
+  const dispatch = dispatchController(opts)
+  app.get('/staff/messaging/dispatch', dispatch.show)
+  app.post('/staff/messaging/dispatch', dispatch.act)
+}

@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestDatabase } from '../../../test/helpers.ts'
+import { testConfig } from '../../config.ts'
+import type { Database } from '../../platform/db/client.ts'
+import { seedTestAreas } from '../../platform/auth/testing.ts'
+import { addDelivery, addMessage, addSubscriber, messagingDeps } from './fixtures.testing.ts'
+import { createInboundEmail, replyAddress, signInbound, stripQuoted, verifyInbound } from './inbound-email.ts'
+import { signLink } from './links.ts'
+
+const config = testConfig()
+
+describe('stripQuoted', () => {
+  it('keeps what the resident wrote above the quoted message', () => {
+    expect(stripQuoted('Yes, a white van.\r\n\r\nOn Mon, 2 Mar 2026, Police wrote:\r\n> Did you see')).toBe('Yes, a white van.')
+    expect(stripQuoted('Thanks\n> quoted\nmore')).toBe('Thanks')
+    expect(stripQuoted('Hi\n-----Original Message-----\nFrom: x')).toBe('Hi')
+    expect(stripQuoted('> only quoted')).toBe('')
+  })
+})
+
+describe('inbound webhook signature', () => {
+  it('accepts the shared-secret signature within five minutes, and nothing else', () => {
+    const at = new Date('2026-03-02T10:00:00Z')
+    const ts = Math.floor(at.getTime() / 1000)
+    const sig = signInbound(config.sessionSecret, ts, '{"a":1}')
+    expect(verifyInbound(config.sessionSecret, String(ts), sig, '{"a":1}', at)).toBe(true)
+    expect(verifyInbound(config.sessionSecret, String(ts), sig, '{"a":2}', at)).toBe(false)
+    expect(verifyInbound('another-secret-another-secret-another', String(ts), sig, '{"a":1}', at)).toBe(false)
+    expect(verifyInbound(config.sessionSecret, String(ts), sig, '{"a":1}', new Date(at.getTime() + 301_000))).toBe(false)
+    expect(verifyInbound(config.sessionSecret, undefined, sig, '{"a":1}', at)).toBe(false)
+  })
+})
+
+describe('recordInboundEmail', () => {
+  let db: Database
+  let inbound: ReturnType<typeof createInboundEmail>
+  let ann: string, bob: string, open: string, closed: string, delivery: number, closedDelivery: number, bobDelivery: number
+  const at = new Date('2026-03-02T10:00:00Z')
+
+  beforeAll(async () => {
+    db = await createTestDatabase()
+    await seedTestAreas(db)
+    inbound = createInboundEmail(await messagingDeps(db, () => at))
+    ann = await addSubscriber(db, { email: 'ann@example.com', places: ['ashbyNorth'] })
+    bob = await addSubscriber(db, { email: 'bob@example.com', places: ['southTown'] })
+    open = await addMessage(db, { title: 'Open appeal', area: 'ashbyNorth' })
+    closed = await addMessage(db, { title: 'No replies please', area: 'ashbyNorth', allowReplies: false })
+    delivery = await addDelivery(db, { messageId: open, subscriberId: ann, channel: 'email', status: 'sent' })
+    closedDelivery = await addDelivery(db, { messageId: closed, subscriberId: ann, channel: 'email', status: 'sent' })
+    bobDelivery = await addDelivery(db, { messageId: open, subscriberId: bob, channel: 'email', status: 'sent' })
+  })
+  afterAll(async () => db.close())
+
+  it('matches by the compact reply address (even lower-cased) and stores the reply', async () => {
+    const to = replyAddress(config, delivery)
+    expect(to).toMatch(/^reply\+\d+\.[0-9a-f]{32}@beacon\.example$/)
+    expect(to.split('@')[0]!.length).toBeLessThanOrEqual(64)
+    const res = await inbound.recordInboundEmail({ from: 'Ann <ANN@example.com>', to: to.toUpperCase(), text: 'I saw him.\n\nOn Monday Police wrote:\n> Open appeal' })
+    expect(res).toMatchObject({ ok: true, messageId: open, duplicate: false })
+    const [r] = await db.query(`select message_id, subscriber_id, via, body, answer_channel, area_path, status from msg_replies where id = $1`, [
+      res.ok ? res.replyId : '',
+    ])
+    expect(r).toEqual({ message_id: open, subscriber_id: ann, via: 'email', body: 'I saw him.', answer_channel: 'email', area_path: '/test-force/north/n01/', status: 'new' })
+    // The provider sending the same email again does not make a second reply.
+    const again = await inbound.recordInboundEmail({ from: 'ann@example.com', to, text: 'I saw him.' })
+    expect(again).toMatchObject({ ok: true, duplicate: true })
+    expect((await db.query(`select 1 from msg_replies`)).length).toBe(1)
+  })
+
+  it('matches by In-Reply-To or References naming the delivery', async () => {
+    const res = await inbound.recordInboundEmail({
+      from: 'ann@example.com',
+      to: 'alerts@beacon.example',
+      text: 'Second thought',
+      headers: { References: '<other@x> <delivery-' + delivery + '@beacon.example>' },
+    })
+    expect(res).toMatchObject({ ok: true, messageId: open })
+    const viaInReplyTo = await inbound.recordInboundEmail({ from: 'ann@example.com', to: 'alerts@beacon.example', text: 'Third', inReplyTo: `<delivery-${delivery}@beacon.example>` })
+    expect(viaInReplyTo).toMatchObject({ ok: true, messageId: open })
+  })
+
+  it('matches by a signed reply link token, honouring revocation', async () => {
+    const token = signLink(config, { purpose: 'reply', subscriberId: ann, linkVersion: 1, messageId: open })
+    expect(await inbound.recordInboundEmail({ from: 'ann@example.com', to: `reply+${token}@beacon.example`, text: 'By token' })).toMatchObject({ ok: true })
+    await db.query(`update msg_subscribers set link_version = 2 where id = $1`, [ann])
+    expect(await inbound.recordInboundEmail({ from: 'ann@example.com', to: `reply+${token}@beacon.example`, text: 'Revoked' })).toEqual({ ok: false, reason: 'no-match' })
+    await db.query(`update msg_subscribers set link_version = 1 where id = $1`, [ann])
+  })
+
+  it('refuses forged tokens, strangers, closed messages and empty replies', async () => {
+    const forged = replyAddress(config, delivery).replace(/\.[0-9a-f]{4}/, '.0000')
+    expect(await inbound.recordInboundEmail({ from: 'ann@example.com', to: forged, text: 'x' })).toEqual({ ok: false, reason: 'no-match' })
+    expect(await inbound.recordInboundEmail({ from: 'ann@example.com', to: 'alerts@beacon.example', text: 'x' })).toEqual({ ok: false, reason: 'no-match' })
+    // Bob's delivery, sent from Ann's address (or a stranger's), is not accepted.
+    expect(await inbound.recordInboundEmail({ from: 'ann@example.com', to: replyAddress(config, bobDelivery), text: 'x' })).toEqual({ ok: false, reason: 'unknown-sender' })
+    expect(await inbound.recordInboundEmail({ from: 'eve@example.com', inReplyTo: `<delivery-${delivery}@x>`, to: 'a@b', text: 'x' })).toEqual({ ok: false, reason: 'unknown-sender' })
+    expect(await inbound.recordInboundEmail({ from: 'ann@example.com', to: replyAddress(config, closedDelivery), text: 'x' })).toEqual({ ok: false, reason: 'replies-closed' })
+    expect(await inbound.recordInboundEmail({ from: 'ann@example.com', to: replyAddress(config, delivery), text: '> just quoted' })).toEqual({ ok: false, reason: 'empty' })
+  })
+})

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest'
+import { testConfig } from '../../config.ts'
+import { verifyLink } from './links.ts'
+import { pickTranslation, renderEmail, renderSms } from './render.ts'
+
+const config = testConfig({ BASE_URL: 'https://beacon.example' })
+const who = { id: '8d0c1b7e-0000-4000-8000-000000000001', linkVersion: 3, email: 'sam@example.org', phone: '+447700900123' }
+const message = {
+  id: '5f0c1b7e-0000-4000-8000-000000000009',
+  title: 'Sheds broken into',
+  bodyMarkdown: 'Three sheds were **forced** last night.\n\n- Lock up\n- [Report it](https://www.example.police.uk/report)',
+  organisation: 'force' as const,
+  allowReplies: true,
+  priority: 'normal' as const,
+  smsText: 'Sheds broken into in Ashby. Please lock up.',
+}
+
+const tokenIn = (url: string) => url.split('/').pop()!
+
+describe('rendering a message for a resident', () => {
+  it('makes an email with text, accessible HTML and RFC 8058 one-click unsubscribe', () => {
+    const email = renderEmail(config, message, null, who)
+    expect(email.to).toBe('sam@example.org')
+    expect(email.subject).toBe('Sheds broken into')
+    expect(email.text).toContain('Three sheds were forced last night.')
+    expect(email.text).toContain('- Report it (https://www.example.police.uk/report)')
+    expect(email.text).toContain(`From ${config.brand.forceName}`)
+    expect(email.html).toContain('<html lang="en">')
+    expect(email.html).toContain('<h1 style="margin:0 0 20px 0;font-size:32px;line-height:1.1;">Sheds broken into</h1>')
+    expect(email.html).toContain('<strong>forced</strong>')
+    expect(email.headers!['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click')
+    const unsubscribe = /^<(https:\/\/beacon\.example\/alerts\/unsubscribe\/[^>]+)>$/.exec(email.headers!['List-Unsubscribe']!)![1]!
+    const claims = verifyLink(config, tokenIn(unsubscribe), 'unsubscribe')
+    expect(claims).toMatchObject({ ok: true, claims: { subscriberId: who.id, linkVersion: 3, messageId: message.id, channel: 'email' } })
+    const reply = /https:\/\/beacon\.example\/alerts\/reply\/[\w.-]+/.exec(email.text)![0]
+    expect(verifyLink(config, tokenIn(reply), 'reply')).toMatchObject({ ok: true, claims: { messageId: message.id } })
+    expect(email.text).toMatch(/Was this message useful\? https:\/\/beacon\.example\/alerts\/feedback\//)
+    expect(email.text).toMatch(/Change what you get or where: https:\/\/beacon\.example\/alerts\/manage\//)
+  })
+
+  it('leaves out the reply link when replies are off, and marks emergencies', () => {
+    const email = renderEmail(config, { ...message, allowReplies: false, priority: 'emergency' }, null, who)
+    expect(email.text).not.toContain('/alerts/reply/')
+    expect(email.html).not.toContain('/alerts/reply/')
+    expect(email.subject).toBe('Emergency message: Sheds broken into')
+  })
+
+  it('sends the translation, with the footer in Welsh for a Welsh translation', () => {
+    const cy = { language: 'cy', title: 'Siediau wedi’u torri i mewn', bodyMarkdown: 'Cloiwch eich sied.', smsText: 'Cloiwch eich sied.' }
+    const email = renderEmail(config, message, cy, who)
+    expect(email.subject).toBe('Siediau wedi’u torri i mewn')
+    expect(email.html).toContain('<html lang="cy">')
+    expect(email.text).toContain('Dad-danysgrifio')
+    expect(renderSms(config, message, cy, who).text).toMatch(/^Cloiwch eich sied\.\nRheoli neu stopio: https:/)
+  })
+
+  it('makes a text message with a manage link, falling back to the title', () => {
+    const sms = renderSms(config, message, null, who)
+    expect(sms.to).toBe('+447700900123')
+    const [text, line] = sms.text.split('\n')
+    expect(text).toBe('Sheds broken into in Ashby. Please lock up.')
+    expect(verifyLink(config, tokenIn(line!.replace('Manage or stop: ', '')), 'manage')).toMatchObject({ ok: true })
+    expect(renderSms(config, { ...message, smsText: null }, null, who).text.startsWith('Sheds broken into\n')).toBe(true)
+  })
+
+  it('picks the resident’s language, or the original for English and missing ones', () => {
+    const ts = [{ language: 'cy', title: 'a', bodyMarkdown: 'b', smsText: null }, { language: 'pl', title: 'c', bodyMarkdown: 'd', smsText: null }]
+    expect(pickTranslation(ts, 'cy')?.title).toBe('a')
+    expect(pickTranslation(ts, 'pl')?.title).toBe('c')
+    expect(pickTranslation(ts, 'en')).toBeNull()
+    expect(pickTranslation(ts, 'ur')).toBeNull()
+  })
+})

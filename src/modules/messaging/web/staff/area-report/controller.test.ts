@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestApp, type Browser, type TestApp } from '../../../../../../test/helpers.ts'
+import { buildStatsFixture, staffBrowser } from '../../../fixtures.testing.ts'
+
+describe('measures by area page', () => {
+  let t: TestApp
+  let north: Browser, lead: Browser
+
+  beforeAll(async () => {
+    t = await createTestApp()
+    await buildStatsFixture(t.db)
+    ;({ browser: north } = await staffBrowser(t, 'north@example.org', [['neighbourhood_officer', 'test-north']]))
+    ;({ browser: lead } = await staffBrowser(t, 'lead@example.org', [['engagement_lead', 'test-force']]))
+  })
+  afterAll(async () => t.close())
+
+  it('shows the areas in the grants with members per 1,000, growth and conversion, then charts', async () => {
+    const page = await north.get('/staff/messages/reports/areas?days=365')
+    expect(page.statusCode).toBe(200)
+    const names = [...page.body.matchAll(/<th scope="row" class="govuk-table__header"><span[^>]*><\/span>([^<]+)</g)].map(x => x[1])
+    expect(names).toEqual(['North District', 'Ashby North', 'Ashby South'])
+    const row = (name: string) =>
+      [...new RegExp(`${name}<span class="govuk-visually-hidden">[^<]*</span></th>([\\s\\S]*?)</tr>`).exec(page.body)![1]!.matchAll(/numeric">([^<]*)</g)].map(x => x[1]!.trim())
+    // Over the year the five January sign-ups started in Ashby North count too: 9 of 17.
+    expect(row('Ashby North')).toEqual(['2', '1', '17', '9', '52.9%', '2', '+7', '0', '0'])
+    expect(row('Ashby South')).toEqual(['1', 'Population not known', '3', '3', 'Too few to show', '0', '+3', '0', '0'])
+    expect(page.body).toContain('<title id="reach-chart-title">Members per 1,000 population, by neighbourhood</title>')
+    expect(page.body).toContain('<title id="frequency-chart-title">Messages per member per week, by neighbourhood</title>')
+    expect(page.body.indexOf('<table')).toBeLessThan(page.body.indexOf('<svg'))
+  })
+
+  it('exports the table as CSV for the areas in the grants only', async () => {
+    const res = await lead.get('/staff/messages/reports/areas.csv?days=365')
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8')
+    const lines = res.body.trimEnd().split('\r\n')
+    expect(lines).toHaveLength(7)
+    expect(lines[0]).toContain('Members per 1,000 population')
+    expect(lines[3]).toBe('Ashby North,neighbourhood,2,2000,1,17,9,52.9,2,7,3,0,0')
+    const own = await north.get('/staff/messages/reports/areas.csv?days=365')
+    expect(own.body).not.toContain('South Town')
+  })
+})

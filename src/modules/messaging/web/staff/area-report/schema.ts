@@ -1,0 +1,1 @@
+export { periodQuerySchema as areaReportQuerySchema, periodItems } from '../reports/schema.ts'

@@ -1,0 +1,49 @@
+import { z } from 'zod'
+import { ORGANISATIONS, PRIORITIES } from '../../../schema.ts'
+
+/** A field sent once arrives as a string, several times as an array; either way a list. */
+export const list = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform(v => (v === undefined ? [] : [v].flat().map(s => s.trim()).filter(Boolean)))
+
+/** Repeated fields whose positions matter (translation slots): empty strings kept. */
+const slots = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform(v => (v === undefined ? [] : [v].flat()))
+
+const text = z.string().optional().transform(v => (v ?? '').replace(/\r\n?/g, '\n'))
+
+/**
+ * The compose form. Only shapes are checked here; what the content must be (no HTML, an SMS
+ * that fits, areas inside the grants, someone to send to) is the service's rule, so the
+ * same words appear wherever a message is written.
+ */
+export const composeSchema = z.object({
+  title: text.transform(v => v.trim()),
+  bodyMarkdown: text,
+  smsText: text.transform(v => v.trim()),
+  category: z.string().optional().transform(v => v ?? ''),
+  priority: z.enum(PRIORITIES, { error: 'Choose a priority' }),
+  organisation: z.enum(ORGANISATIONS, { error: 'Choose who the message is from' }),
+  allowReplies: z.string().optional().transform(v => v === 'yes'),
+  isPublic: z.string().optional().transform(v => v === 'yes'),
+  areas: list,
+  interests: list,
+  groups: list,
+  trLanguage: slots,
+  trTitle: slots,
+  trBody: slots,
+  trSms: slots,
+})
+
+export type ComposeForm = z.infer<typeof composeSchema>
+
+/** The live count's query string. */
+export const countQuerySchema = z.object({
+  areas: list,
+  interests: list,
+  groups: list,
+  organisation: z.enum(ORGANISATIONS).catch('force'),
+})
