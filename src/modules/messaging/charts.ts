@@ -3,7 +3,8 @@
  * description (role="img", aria-labelledby), always placed next to the table holding the same
  * figures, which is the accessible and exact version. No style attributes (the CSP allows
  * none): classes are styled by the site's stylesheet, and presentation attributes give a
- * plain rendering if it is missing.
+ * plain rendering if it is missing. There is no width or height: with only a viewBox the
+ * chart scales to its container, so it fits a phone.
  */
 
 export interface ChartDatum {
@@ -32,7 +33,7 @@ const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1
 function frame(id: string, title: string, description: string, width: number, height: number, body: string): string {
   const i = safeId(id)
   return (
-    `<svg class="beacon-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}"` +
+    `<svg class="beacon-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" font-family="arial, sans-serif"` +
     ` role="img" aria-labelledby="${i}-title ${i}-desc" focusable="false">` +
     `<title id="${i}-title">${esc(title)}</title><desc id="${i}-desc">${esc(description)}</desc>${body}</svg>`
   )

@@ -4,7 +4,7 @@ import { testConfig } from '../../config.ts'
 import type { Database } from '../../platform/db/client.ts'
 import { seedTestAreas } from '../../platform/auth/testing.ts'
 import { addDelivery, addMessage, addSubscriber, messagingDeps } from './fixtures.testing.ts'
-import { createInboundEmail, replyAddress, signInbound, stripQuoted, verifyInbound } from './inbound-email.ts'
+import { createInboundEmail, replyAddress, replyHeaders, signInbound, stripQuoted, verifyInbound } from './inbound-email.ts'
 import { signLink } from './links.ts'
 
 const config = testConfig()
@@ -15,6 +15,13 @@ describe('stripQuoted', () => {
     expect(stripQuoted('Thanks\n> quoted\nmore')).toBe('Thanks')
     expect(stripQuoted('Hi\n-----Original Message-----\nFrom: x')).toBe('Hi')
     expect(stripQuoted('> only quoted')).toBe('')
+  })
+})
+
+describe('replyHeaders', () => {
+  it('names the delivery in the Message-ID, and gives a Reply-To only when replies are allowed', () => {
+    expect(replyHeaders(config, 42, true)).toEqual({ 'Message-ID': '<delivery-42@beacon.example>', 'Reply-To': replyAddress(config, 42) })
+    expect(replyHeaders(config, 42, false)).toEqual({ 'Message-ID': '<delivery-42@beacon.example>' })
   })
 })
 

@@ -51,6 +51,18 @@ export function replyAddress(config: Pick<Config, 'sessionSecret' | 'channels' |
   return `reply+${deliveryId}.${compactMac(config.sessionSecret, deliveryId)}@${mailDomain(config)}`
 }
 
+/**
+ * Headers dispatch adds to each message email so a reply finds its way back: a Reply-To with
+ * the delivery's reply address (only when the message takes replies) and a Message-ID naming
+ * the delivery, which mail programs copy into In-Reply-To and References.
+ */
+export function replyHeaders(config: Pick<Config, 'sessionSecret' | 'channels' | 'baseUrl'>, deliveryId: number, allowReplies: boolean): Record<string, string> {
+  return {
+    'Message-ID': `<delivery-${deliveryId}@${mailDomain(config)}>`,
+    ...(allowReplies ? { 'Reply-To': replyAddress(config, deliveryId) } : {}),
+  }
+}
+
 /** The address part of "Name <a@b>" or "a@b", lower-cased. */
 export function bareAddress(s: string): string {
   const m = /<([^>]+)>/.exec(s)

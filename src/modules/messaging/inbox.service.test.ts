@@ -17,7 +17,7 @@ describe('replyClock', () => {
       hoursLeft: 67,
       overdue: false,
       text: '5 hours (67 left)',
-      tagClass: 'govuk-tag--blue',
+      tagClass: '',
     })
     expect(replyClock({ receivedAt: T0 }, new Date(T0.getTime() + 20 * 60_000)).text).toBe('Under an hour (72 left)')
     expect(replyClock({ receivedAt: T0 }, new Date(T0.getTime() + 61 * HOUR)).tagClass).toBe('govuk-tag--yellow')

@@ -98,7 +98,7 @@ export function replyClock(
     stopped: false,
     text: `${hours < 1 ? 'Under an hour' : plural(hours, 'hour')} (${hoursLeft} left)`,
     // The last 12 hours are flagged so nobody is surprised by an overdue reply.
-    tagClass: hoursLeft <= 12 ? 'govuk-tag--yellow' : 'govuk-tag--blue',
+    tagClass: hoursLeft <= 12 ? 'govuk-tag--yellow' : '',
   }
 }
 

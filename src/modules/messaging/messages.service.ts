@@ -9,7 +9,7 @@ import { validateMarkdown } from './markdown.ts'
 import { renderEmail, renderSms } from './render.ts'
 import { LANGUAGES, ORGANISATIONS, PRIORITIES, type MessageStatus, type Organisation, type Priority } from './schema.ts'
 import { smsLength } from './sms-length.ts'
-import { countRecipients, messageTargets, writeDeliveries, type RecipientCount, type Targets } from './targeting.ts'
+import { countRecipients, liveCount, messageTargets, writeDeliveries, type LiveCount, type Targets } from './targeting.ts'
 
 /**
  * Composing, targeting, approving, scheduling and sending community messages.
@@ -136,6 +136,8 @@ export function organisationsFor(staff: StaffContext): Organisation[] {
 }
 
 const invalid = (field: string, message: string) => new AppError('INVALID', message, { [field]: message })
+const noRecipients = () =>
+  invalid('areas', 'This message has no recipients: nobody in these areas has signed up for these interests. Choose more areas or interests')
 
 /** The message service; see the module comment for the rules it applies. */
 export function createMessagesService(deps: MessagingDeps) {
@@ -292,7 +294,13 @@ export function createMessagesService(deps: MessagingDeps) {
       )
       // Someone else (another click, the scheduler) got there first: nothing more to do.
       if (!claimed) return null
-      return writeDeliveries({ query: q }, message.id)
+      // One big set-based statement: room to hash the audience in memory instead of spilling
+      // to disk. Applies to this transaction only.
+      await q(`set local work_mem = '256MB'`)
+      const written = await writeDeliveries({ query: q }, message.id)
+      // Rolls the status back too: nothing is sent and the author is told why.
+      if (written.people === 0) throw noRecipients()
+      return written
     })
     if (!result) throw new AppError('CONFLICT', 'This message has already been sent or changed')
     if (jobs.definition(DISPATCH_JOB)) await jobs.send(DISPATCH_JOB, {}).catch(() => null)
@@ -349,18 +357,22 @@ export function createMessagesService(deps: MessagingDeps) {
     await checkInput(staff, inputOf(message))
     const at = opts.at ?? null
     if (at && at.getTime() <= now().getTime()) throw invalid('scheduledFor', 'The time to send must be in the future')
-    const count = await countRecipients(db, { ...message.targets, organisation: message.organisation })
-    if (count.total === 0)
-      throw invalid('areas', 'This message has no recipients: nobody in these areas has signed up for these interests. Choose more areas or interests')
-
+    const spec = { ...message.targets, organisation: message.organisation }
     const emergency = message.priority === 'emergency' && canAccessArea(staff, message.areaPath, EMERGENCY_ROLES)
+    // An emergency goes straight to writing its deliveries, which counts as it goes: no
+    // separate count delays it.
     if (emergency && !at) {
       const r = await startSending(message, ['draft'], { needsReview: true })
       await record(staff, message, 'send', `Sent an emergency message at once to ${r.people} people (flagged for review)`, { deliveries: r.deliveries })
       return { outcome: 'sending', recipients: r.people, deliveries: r.deliveries, emergency: true }
     }
+    const count = await liveCount(db, spec)
+    if (count.total === 0) throw noRecipients()
+    // An estimate close to the threshold is settled by the exact count.
+    const threshold = config.messaging.approvalThreshold
+    if (count.estimated && Math.abs(count.total - threshold) <= count.total * 0.1) count.total = (await countRecipients(db, spec)).total
     const forceWide = await isForceWide(message.targets)
-    if (!emergency && (forceWide || count.total > config.messaging.approvalThreshold)) {
+    if (!emergency && (forceWide || count.total > threshold)) {
       await db.query(`update msg_messages set status = 'pending_approval', scheduled_for = $2, updated_at = now() where id = $1 and status = 'draft'`, [id, at])
       const reason = forceWide ? 'force-wide' : 'threshold'
       await record(staff, message, 'submit', `Asked for approval to send to ${count.total} people`, { reason, scheduledFor: at })
@@ -446,7 +458,7 @@ export function createMessagesService(deps: MessagingDeps) {
     },
 
     /** How many people targets would reach, by channel and home area (the live count while composing). */
-    countRecipients: (spec: Targets & { organisation: Organisation }): Promise<RecipientCount> => countRecipients(db, spec),
+    countRecipients: (spec: Targets & { organisation: Organisation }): Promise<LiveCount> => liveCount(db, spec),
 
     /**
      * The email and SMS as a resident will see them, in English and each translation, with

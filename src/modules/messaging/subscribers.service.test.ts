@@ -243,6 +243,12 @@ describe('subscribers service', () => {
     expect(p.subscriber).toMatchObject({ email: newEmail, emailConfirmedAt: null, phoneConfirmedAt: null, emailFrequency: 'weekly', smsFrequency: 'daily', language: 'cy', homeAreaId: ex.postcodes[2]!.neighbourhoodId })
     expect(p.places.map(x => x.areaId)).toEqual([ex.postcodes[2]!.neighbourhoodId])
     expect(p.interests).toEqual(['events', 'road-safety'])
+    // A link sent to an address the resident then replaced cannot confirm the replacement.
+    const firstLink = confirmTokenIn((await lastTo(t, newEmail))!.body_text)
+    const newer = nextEmail()
+    await subs.updatePreferences(s.id, { email: newer })
+    expect(await subs.confirmEmail(firstLink)).toEqual({ ok: false, reason: 'forged' })
+    await subs.updatePreferences(s.id, { email: newEmail })
     // The new address is confirmed by its own link.
     expect((await subs.confirmEmail(confirmTokenIn((await lastTo(t, newEmail))!.body_text))).ok).toBe(true)
     expect((await subs.getSubscriber(s.id))!.emailConfirmedAt).not.toBeNull()

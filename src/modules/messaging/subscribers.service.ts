@@ -174,8 +174,10 @@ export function createSubscribersService(deps: MessagingDeps) {
   const { db, config, channels, areas } = deps
   const now = () => deps.now?.() ?? new Date()
 
-  const hashSecret = (channel: MessagingChannel, subscriberId: string, secret: string) =>
-    createHmac('sha256', `${config.sessionSecret}:beacon-confirm`).update(`${channel}:${subscriberId}:${secret}`).digest('hex')
+  // The address is part of the hash: a link or code sent to an old address cannot confirm a
+  // new one the resident typed later.
+  const hashSecret = (channel: MessagingChannel, subscriberId: string, address: string, secret: string) =>
+    createHmac('sha256', `${config.sessionSecret}:beacon-confirm`).update(`${channel}:${subscriberId}:${address}:${secret}`).digest('hex')
 
   const sameHash = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b))
 
@@ -317,7 +319,7 @@ export function createSubscribersService(deps: MessagingDeps) {
     const expiresAt = new Date(now().getTime() + EMAIL_LINK_HOURS * 3600_000)
     await db.query(
       `insert into msg_confirmations (subscriber_id, channel, secret_hash, expires_at, created_at) values ($1, 'email', $2, $3, $4)`,
-      [s.id, hashSecret('email', s.id, secret), expiresAt, now()],
+      [s.id, hashSecret('email', s.id, s.email, secret), expiresAt, now()],
     )
     const token = signLink(config, {
       purpose: 'confirm-email',
@@ -343,7 +345,7 @@ export function createSubscribersService(deps: MessagingDeps) {
       )
       await q(
         `insert into msg_confirmations (subscriber_id, channel, secret_hash, expires_at, created_at) values ($1, 'sms', $2, $3, $4)`,
-        [s.id, hashSecret('sms', s.id, code), new Date(at.getTime() + SMS_CODE_MINUTES * 60_000), at],
+        [s.id, hashSecret('sms', s.id, s.phone!, code), new Date(at.getTime() + SMS_CODE_MINUTES * 60_000), at],
       )
     })
     await channels.sms.sendSms({ to: s.phone, text: confirmSmsText(config, code, SMS_CODE_MINUTES) })
@@ -527,7 +529,7 @@ export function createSubscribersService(deps: MessagingDeps) {
       const { subscriberId, secret, linkVersion } = check.claims
       const s = await getSubscriber(subscriberId)
       if (!s || !secret || s.linkVersion !== linkVersion || !s.email) return { ok: false, reason: 'forged' }
-      const hash = hashSecret('email', s.id, secret)
+      const hash = hashSecret('email', s.id, s.email, secret)
       const result = await db.transaction(async q => {
         const [c] = await q<{ id: string; used_at: Date | null; expires_at: Date }>(
           `select id, used_at, expires_at from msg_confirmations where subscriber_id = $1 and channel = 'email' and secret_hash = $2 for update`,
@@ -561,7 +563,7 @@ export function createSubscribersService(deps: MessagingDeps) {
         if (!c) return { ok: false as const, reason: 'no-code' as const }
         if (c.attempts >= SMS_CODE_MAX_ATTEMPTS) return { ok: false as const, reason: 'too-many' as const, attemptsLeft: 0 }
         if (new Date(c.expires_at).getTime() < now().getTime()) return { ok: false as const, reason: 'expired' as const }
-        if (!/^\d{6}$/.test(typed) || !sameHash(hashSecret('sms', s.id, typed), c.secret_hash)) {
+        if (!/^\d{6}$/.test(typed) || !sameHash(hashSecret('sms', s.id, s.phone!, typed), c.secret_hash)) {
           const [{ attempts } = { attempts: SMS_CODE_MAX_ATTEMPTS }] = await q<{ attempts: number }>(
             `update msg_confirmations set attempts = attempts + 1 where id = $1 returning attempts`,
             [c.id],

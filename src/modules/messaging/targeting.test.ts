@@ -4,7 +4,7 @@ import { seedTestAreas, TEST_AREAS } from '../../platform/auth/testing.ts'
 import type { Database } from '../../platform/db/client.ts'
 import { seededRandom } from '../../platform/geo/seeded-random.ts'
 import type { Organisation, Priority } from './schema.ts'
-import { countRecipients, writeDeliveries, type TargetSpec } from './targeting.ts'
+import { countRecipients, liveCount, writeDeliveries, type TargetSpec } from './targeting.ts'
 import { fixtureId, insertFixtureGroup, insertFixtureSubscribers, type FixtureSubscriber } from './targeting.test-fixtures.ts'
 
 const AREAS = Object.values(TEST_AREAS)
@@ -91,6 +91,21 @@ describe('set-based targeting', () => {
       expect(got.byArea.find(a => a.areaId === TEST_AREAS.ashbyNorth.id)?.name ?? 'Ashby North').toBe('Ashby North')
     })
   }
+
+  it('gives the live count exactly for small audiences and an estimate from a sample for large ones', async () => {
+    const spec: TargetSpec = { areaIds: [TEST_AREAS.force.id], interestIds: [], groupIds: [], organisation: 'force' }
+    const exact = await countRecipients(db, spec)
+    // A sample bigger than the table is the whole table: exact, not estimated.
+    expect(await liveCount(db, spec)).toEqual({ ...exact, estimated: false })
+    // Forced to estimate: a sample of about half the residents, scaled up, no per-area figures.
+    const estimate = await liveCount(db, spec, { exactUpTo: 1, sampleRows: 200 })
+    expect(estimate.estimated).toBe(true)
+    expect(estimate.byArea).toEqual([])
+    expect(estimate.total).toBeGreaterThan(exact.total * 0.6)
+    expect(estimate.total).toBeLessThan(exact.total * 1.4)
+    // An estimate under the exact limit is replaced by the exact count.
+    expect(await liveCount(db, spec, { exactUpTo: 10_000, sampleRows: 200 })).toEqual({ ...exact, estimated: false })
+  })
 
   it('keeps consent per organisation: force consent does not reach PCC messages', async () => {
     const forceOnly = people.filter(p => p.consents!.force!.at(-1) === true && p.consents!.opcc!.at(-1) !== true)

@@ -67,7 +67,7 @@ function recipientCount() {
       const res = await fetch(`${url}?${params}`, { headers: { accept: 'application/json' }, credentials: 'same-origin' })
       if (!res.ok || mine !== seq) return
       const c = await res.json()
-      panel.textContent = `${c.total.toLocaleString('en-GB')} people: ${c.byChannel.email.toLocaleString('en-GB')} by email, ${c.byChannel.sms.toLocaleString('en-GB')} by text message`
+      panel.textContent = `${c.estimated ? 'About ' : ''}${c.total.toLocaleString('en-GB')} people: ${c.byChannel.email.toLocaleString('en-GB')} by email, ${c.byChannel.sms.toLocaleString('en-GB')} by text message`
     } catch {
       // Offline or signed out: the count shown after saving still stands.
     }

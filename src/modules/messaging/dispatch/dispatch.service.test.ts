@@ -55,7 +55,8 @@ describe('claiming', () => {
 
     const first = await dispatch.runOnce({ limit: 10 })
     expect(first.sent).toBe(10)
-    expect(rec.sent.map(s => s.subject)).toEqual(Array(10).fill('Missing child'))
+    // render.ts marks emergency subjects: "Emergency message: Missing child".
+    expect(rec.sent.map(s => s.subject)).toEqual(Array(10).fill('Emergency message: Missing child'))
     await dispatch.drain()
     expect(rec.sent).toHaveLength(40)
     expect(rec.sent.slice(10).every(s => s.subject === 'Newsletter')).toBe(true)
@@ -273,17 +274,17 @@ describe('emergency pre-emption', () => {
     const routine = await createSendingMessage(db, { title: 'Newsletter' })
     await queueDeliveries(db, routine, people)
     // Each send takes a little while, as a real provider's does.
-    rec.state.gate = () => new Promise(r => setTimeout(r, 2))
+    rec.state.gate = () => new Promise(r => setTimeout(r, 10))
     await dispatch.start()
     try {
       for (let i = 0; i < 500 && rec.sent.length < 20; i++) await new Promise(r => setTimeout(r, 5))
       const urgent = await createSendingMessage(db, { title: 'Missing child', priority: 'emergency' })
       await queueDeliveries(db, urgent, people.slice(0, 5), { priority: 'emergency' })
-      for (let i = 0; i < 1000 && rec.sent.filter(s => s.subject === 'Missing child').length < 5; i++) await new Promise(r => setTimeout(r, 5))
+      for (let i = 0; i < 1000 && rec.sent.filter(s => s.subject === 'Emergency message: Missing child').length < 5; i++) await new Promise(r => setTimeout(r, 5))
     } finally {
       await dispatch.stop()
     }
-    const firstUrgent = rec.sent.findIndex(s => s.subject === 'Missing child')
+    const firstUrgent = rec.sent.findIndex(s => s.subject === 'Emergency message: Missing child')
     expect(firstUrgent).toBeGreaterThan(0)
     // Well before the routine batch of 200 (and the 300-row backlog) would have finished.
     expect(firstUrgent).toBeLessThan(150)

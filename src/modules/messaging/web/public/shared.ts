@@ -102,7 +102,7 @@ export const FREQUENCY_ITEMS = [
 
 export const LANGUAGE_ITEMS = [
   { value: 'en', text: 'English' },
-  { value: 'cy', text: 'Cymraeg (Welsh)', attributes: { lang: 'cy' } },
+  { value: 'cy', text: 'Cymraeg (Welsh)' },
 ]
 
 export const ORGANISATION_NAMES: Record<string, string> = {

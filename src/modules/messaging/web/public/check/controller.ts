@@ -58,7 +58,7 @@ export function checkController({ services }: RouteOptions) {
       if (!result.ok && result.reason === 'too-many')
         return reply.formErrors(
           URL,
-          { errors: { [channel === 'sms' ? 'code' : 'email']: `You have asked for 3 ${what}s in the last hour. Wait an hour and try again` } },
+          { errors: { [channel === 'sms' ? 'code' : 'resendEmail']: `You have asked for 3 ${what}s in the last hour. Wait an hour and try again` } },
           { template: VIEW, context: { title, section: 'alerts', pending } },
         )
       // Already confirmed or nothing to send: say the same, so the page reveals nothing.

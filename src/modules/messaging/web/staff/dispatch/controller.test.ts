@@ -49,7 +49,7 @@ describe('staff dispatch page', () => {
     const [row] = await t.db.query<{ id: string }>(`select id::text from msg_deliveries where status = 'queued' limit 1`)
     await t.db.query(`update msg_deliveries set status = 'sending', claimed_at = now() - interval '1 hour', claimed_by = 'gone' where id = $1`, [row!.id])
     const res = await as.lead!.submit('/staff/messaging/dispatch', { action: 'recover' })
-    expect(res.statusCode).toBe(302)
+    expect(res.statusCode).toBe(303)
     const page = await as.lead!.get('/staff/messaging/dispatch')
     expect(page.body).toContain('1 stranded delivery will be sent again')
     const [after] = await t.db.query<{ status: string }>(`select status from msg_deliveries where id = $1`, [row!.id])
@@ -60,7 +60,7 @@ describe('staff dispatch page', () => {
 
   it('answers a forged action with an error, not a stack trace', async () => {
     const res = await as.lead!.submit('/staff/messaging/dispatch', { action: 'drop-table' })
-    expect(res.statusCode).toBe(302)
+    expect(res.statusCode).toBe(303)
     const page = await as.lead!.get('/staff/messaging/dispatch')
     expect(page.body).toContain('There is a problem')
   })
