@@ -9,7 +9,10 @@ const sink = await startSmtpSink()
 process.send?.({ port: sink.port })
 
 process.on('message', (m: { cmd: string; on?: boolean; prefix?: string }) => {
-  if (m.cmd === 'stats') process.send?.({ cmd: 'stats', total: sink.total, held: sink.held, ...sinkSummary(sink) })
+  if (m.cmd === 'stats') {
+    const cpu = process.cpuUsage()
+    process.send?.({ cmd: 'stats', total: sink.total, held: sink.held, cpuMs: (cpu.user + cpu.system) / 1000, ...sinkSummary(sink) })
+  }
   else if (m.cmd === 'hold') {
     sink.hold(m.on === true)
     process.send?.({ cmd: 'hold', on: m.on === true })

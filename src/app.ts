@@ -47,7 +47,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     requestIdHeader: 'x-request-id',
-    routerOptions: { ignoreTrailingSlash: true },
+    // Signed links in messages carry long tokens in the path.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
   })
 
   // CSP with per-request nonces: GOV.UK Frontend's one inline script and our module scripts

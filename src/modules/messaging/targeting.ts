@@ -60,23 +60,26 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 export function recipientsSql(targets: Targets, organisation: Organisation): { text: string; params: unknown[] } {
   // A malformed group id can only come from a tampered form: it simply matches nobody.
   const groupIds = targets.groupIds.filter(id => UUID.test(id))
+  // Only the parts in use are written: a lone `s.id in (…)` becomes a hash semi-join, where an
+  // OR of two would be checked row by row. The unused parameters are still referenced (in
+  // target_areas) so the server can type every one.
+  const byPlace = `s.id in (
+        select sp.subscriber_id from msg_subscriber_places sp
+         where sp.area_path in (select path from place_paths)
+           and (cardinality($2::text[]) = 0
+                or exists (select 1 from msg_subscriber_interests si
+                            where si.subscriber_id = sp.subscriber_id and si.interest_id = any($2::text[]))))`
+  const byGroup = `s.id in (select gm.subscriber_id from msg_group_members gm where gm.group_id = any($3::uuid[]))`
+  const who =
+    targets.areaIds.length && groupIds.length ? `(${byPlace} or ${byGroup})` : groupIds.length ? byGroup : targets.areaIds.length ? byPlace : 'false'
   const text = `
     with target_areas as (
-      select path from areas where id = any($1::text[])
+      select path from areas where id = any($1::text[]) and cardinality($2::text[]) >= 0 and cardinality($3::uuid[]) >= 0
     ),
     place_paths as (
       select a.path from areas a join target_areas t on left(a.path, length(t.path)) = t.path
       union
       select a.path from areas a join target_areas t on left(t.path, length(a.path)) = a.path
-    ),
-    matched as (
-      select sp.subscriber_id from msg_subscriber_places sp
-       where sp.area_path in (select path from place_paths)
-         and (cardinality($2::text[]) = 0
-              or exists (select 1 from msg_subscriber_interests si
-                          where si.subscriber_id = sp.subscriber_id and si.interest_id = any($2::text[])))
-      union
-      select gm.subscriber_id from msg_group_members gm where gm.group_id = any($3::uuid[])
     ),
     consenting as (
       -- "The latest row is given" is the same as "some given row has no withdrawal at or after
@@ -92,9 +95,10 @@ export function recipientsSql(targets: Targets, organisation: Organisation): { t
     select s.id, s.home_area_id, s.email_frequency, s.sms_frequency,
            (s.email is not null and s.email_confirmed_at is not null and not s.email_failing) as email_ok,
            (s.phone is not null and s.phone_confirmed_at is not null and not s.sms_failing) as sms_ok
-      from matched m join msg_subscribers s on s.id = m.subscriber_id
+      from msg_subscribers s
      where ((s.email is not null and s.email_confirmed_at is not null and not s.email_failing)
             or (s.phone is not null and s.phone_confirmed_at is not null and not s.sms_failing))
+       and ${who}
        and s.id in (select subscriber_id from consenting)`
   return { text, params: [[...targets.areaIds], [...targets.interestIds], groupIds, organisation] }
 }

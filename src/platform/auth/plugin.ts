@@ -116,6 +116,7 @@ const NAVIGATION: { href: string; text: string; admin: boolean; section: string;
   { href: '/staff/messages', text: 'Messages', admin: false, section: '/staff/messages', roles: MESSAGING_ROLES },
   { href: '/staff/imports/boundaries', text: 'Imports', admin: true, section: '/staff/imports' },
   { href: '/staff/users', text: 'Users', admin: true, section: '/staff/users' },
+  { href: '/staff/messaging/interests', text: 'Interests', admin: true, section: '/staff/messaging/interests' },
   { href: '/staff/audit', text: 'Audit log', admin: true, section: '/staff/audit' },
   { href: '/staff/outbox', text: 'Outbox', admin: true, section: '/staff/outbox' },
 ]

@@ -27,7 +27,7 @@ export interface DispatchOptions {
   leaseMs?: number
   /** how often an idle loop looks for work; default 1 s (a dispatch job wakes it sooner) */
   pollMs?: number
-  /** how often a loop busy with routine work checks for emergency work; default 200 ms */
+  /** how often a loop busy with routine work checks for emergency work; default 100 ms */
   emergencyCheckMs?: number
   /** rows per claim; default config.messaging.batchSize */
   batchSize?: number
@@ -88,7 +88,7 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
   const concurrency = Math.max(1, options.concurrency ?? 8)
   const leaseMs = options.leaseMs ?? 2 * 60_000
   const pollMs = options.pollMs ?? 1_000
-  const emergencyCheckMs = options.emergencyCheckMs ?? 200
+  const emergencyCheckMs = options.emergencyCheckMs ?? 100
   const batchSize = options.batchSize ?? m.batchSize
   const retryBaseMs = options.retryBaseMs ?? 30_000
   const resultFlushMs = options.resultFlushMs ?? 5

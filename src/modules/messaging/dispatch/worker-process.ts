@@ -6,7 +6,8 @@
  * Settings come from the environment: DATABASE_URL, SMTP_URL, and optionally
  * DISPATCH_WORKERS, DISPATCH_CONCURRENCY, DISPATCH_BATCH, DISPATCH_LEASE_MS,
  * DISPATCH_RATE (emails and texts a minute), DISPATCH_SMTP_CONNECTIONS.
- * It prints "ready" once its loops run, and its RSS in MB every second ("rss N").
+ * It prints "ready" once its loops run, and every second its memory in MB and the CPU time
+ * it has used in ms ("rss N heap U/T external E cpu C").
  *
  * It opens PostgreSQL itself rather than through platform/db/client.ts, because that module
  * imports PGlite statically and PGlite's WebAssembly adds about 150 MB to the resident set of
@@ -63,7 +64,8 @@ console.log('ready')
 const mb = (n: number) => Math.round(n / 1048576)
 const rss = setInterval(() => {
   const m = process.memoryUsage()
-  console.log(`rss ${mb(m.rss)} heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} external ${mb(m.external)}`)
+  const cpu = process.cpuUsage()
+  console.log(`rss ${mb(m.rss)} heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} external ${mb(m.external)} cpu ${Math.round((cpu.user + cpu.system) / 1000)}`)
 }, 1000)
 
 process.on('SIGTERM', async () => {

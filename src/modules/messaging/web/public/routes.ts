@@ -6,7 +6,7 @@ import { confirmController } from './confirm/controller.ts'
 import { feedbackController } from './feedback/controller.ts'
 import { manageController } from './manage/controller.ts'
 import { replyController } from './reply/controller.ts'
-import { limited, limits, type TokenRequest } from './shared.ts'
+import { limited, limits, perLinkLimit, type TokenRequest } from './shared.ts'
 import { signUpController } from './sign-up/controller.ts'
 import { startController } from './start/controller.ts'
 import { unsubscribeController } from './unsubscribe/controller.ts'
@@ -47,7 +47,7 @@ export async function messagingPublicRoutes(app: FastifyInstance, opts: RouteOpt
   )
   linkRoutes(app, 'GET', '/alerts/unsubscribe', { '': unsubscribe.show })
   // RFC 8058 one-click: mail clients post without a CSRF token; the signed token is the proof.
-  linkRoutes(app, 'POST', '/alerts/unsubscribe', { '': unsubscribe.unsubscribe }, limited(limits.oneClick, { csrf: false }))
+  linkRoutes(app, 'POST', '/alerts/unsubscribe', { '': unsubscribe.unsubscribe }, limited(perLinkLimit, { csrf: false }))
   linkRoutes(app, 'GET', '/alerts/reply', { '': reply.show })
   linkRoutes(app, 'POST', '/alerts/reply', { '': reply.send }, limited(limits.reply))
   linkRoutes(app, 'GET', '/alerts/feedback', { '': feedback.show })
@@ -60,8 +60,8 @@ export async function messagingPublicRoutes(app: FastifyInstance, opts: RouteOpt
   app.post('/staff/messaging/interests/:id/move', interests.move)
 }
 
-// Handlers take a request with `params.token`; each declares the rest of its own request type.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// Handlers take a request with `params.token`; each declares the rest of its own request type,
+// which is why this one signature is loose.
 type LinkHandler = (request: any, reply: FastifyReply) => Promise<unknown>
 
 /**

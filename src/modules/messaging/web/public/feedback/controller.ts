@@ -1,13 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { z } from 'zod'
 import type { RouteOptions } from '../../../../../app.ts'
 import { parseForm } from '../../../../../platform/http/forms.ts'
 import { linkProblem } from '../shared.ts'
+import { feedbackSchema } from './schema.ts'
 
 const VIEW = 'modules/messaging/web/public/feedback/view.njk'
 const THANKS_VIEW = 'modules/messaging/web/public/feedback/thanks.njk'
-
-export const feedbackSchema = z.object({ useful: z.enum(['yes', 'no'], { error: 'Select yes if the message was useful' }) })
 
 type FeedbackRequest = FastifyRequest<{ Params: { token: string }; Querystring: { useful?: string } }>
 

@@ -131,6 +131,21 @@ describe('managing alerts from the signed link', () => {
     expect((await t.services.messaging.subscribers.getSubscriber(s.id))!.emailConfirmedAt).not.toBeNull()
   })
 
+  it('starts email again after an unsubscribe, once the address is confirmed again', async () => {
+    const s = await resident()
+    const { messageLinks } = await import('../../../links.ts')
+    await t.services.messaging.subscribers.unsubscribe(new URL(messageLinks(t.config, s, '00000000-0000-4000-8000-000000000009', 'email').unsubscribe).pathname.split('/').pop()!)
+    const b = new Browser(t.app)
+    let page = (await b.get(pathOf(s))).body
+    expect(page).toContain('Not receiving alerts')
+    await b.submit(pathOf(s), { channel: 'email' }, `${pathOf(s)}/resend`)
+    page = (await b.get(pathOf(s))).body
+    expect(page).toContain('We have sent you a confirmation email')
+    await b.submit(linkIn((await lastMessageTo(t.db, s.email!))!.body_text, '/alerts/confirm/'), {})
+    expect((await b.get(pathOf(s))).body).toContain('Receiving alerts')
+    expect((await t.services.messaging.subscribers.getSubscriber(s.id))!.emailConfirmedAt).not.toBeNull()
+  })
+
   it('withdraws and gives consent per organisation, each a new record', async () => {
     const s = await resident()
     const b = new Browser(t.app)

@@ -130,6 +130,33 @@ describe('signing up for alerts (public pages)', () => {
     expect(sent).toHaveLength(3)
   })
 
+  it('sends the email again, at most three in the hour', async () => {
+    const b = new Browser(t.app)
+    await fillIn(b, { email: 'again@example.org', homePostcode: ex.postcodes[0]!.postcode, interests: 'appeals', consents: 'force' })
+    await b.submit('/alerts/check', { channel: 'email' }, '/alerts/check/resend')
+    expect((await b.get('/alerts/check')).body).toContain('We have sent the email again')
+    await b.submit('/alerts/check', { channel: 'email' }, '/alerts/check/resend')
+    await b.submit('/alerts/check', { channel: 'email' }, '/alerts/check/resend')
+    const page = (await b.get('/alerts/check')).body
+    expect(errorSummary(page)).toEqual(['resendEmail: You have asked for 3 emails in the last hour. Wait an hour and try again'])
+    expect(page).toContain('id="resendEmail"')
+    // Every link sent still works until it expires: the newest confirms.
+    const link = linkIn((await lastMessageTo(t.db, 'again@example.org'))!.body_text, '/alerts/confirm/')
+    expect(heading((await b.submit(link, {})).body)).toBe('Email address confirmed')
+  })
+
+  it('shows the same page for an address that already has alerts, and sends it a manage link instead', async () => {
+    await t.services.messaging.subscribers.createConfirmedSubscriber({ email: 'known@example.org', postcode: ex.postcodes[0]!.postcode, interests: ['appeals'], organisations: ['force'] })
+    const b = new Browser(t.app)
+    const res = await fillIn(b, { email: 'Known@example.org', homePostcode: ex.postcodes[1]!.postcode, interests: 'events', consents: 'opcc' })
+    expect(res.headers.location).toBe('/alerts/check')
+    expect((await b.get('/alerts/check')).body).toContain('Check your email')
+    const mail = (await lastMessageTo(t.db, 'known@example.org'))!
+    expect(mail.subject).toBe('You already get Demo Shire Police alerts')
+    expect(mail.body_text).toContain('/alerts/manage/')
+    expect(await t.db.query(`select 1 from msg_subscribers where email = 'known@example.org'`)).toHaveLength(1)
+  })
+
   it('explains every problem at once and keeps everything typed', async () => {
     const b = new Browser(t.app)
     const district = (await t.services.areas.listAreas()).find(a => a.kind === 'district')!

@@ -82,4 +82,14 @@ describe('unsubscribing from a message (RFC 8058 one-click)', () => {
     expect(heading(res.body)).toBe('This link is not valid')
     expect((await t.services.messaging.subscribers.getSubscriber(s.id))!.emailConfirmedAt).not.toBeNull()
   })
+
+  it('limits one-click posts per link, not per address, so a mail provider can unsubscribe many people', async () => {
+    const oneClick = (url: string) =>
+      t.app.inject({ method: 'POST', url, remoteAddress: '203.0.113.9', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' })
+    const people = await Promise.all(Array.from({ length: 12 }, (_, i) => resident(`provider${i}@example.org`)))
+    for (const p of people) expect((await oneClick(unsubscribePath(p))).statusCode).toBe(200)
+    const statuses: number[] = []
+    for (let i = 0; i < 12; i++) statuses.push((await oneClick(unsubscribePath(people[0]!))).statusCode)
+    expect(statuses).toContain(429)
+  })
 })
