@@ -67,8 +67,10 @@ const toGroup = (r: DbGroup): GroupRow => ({
   createdAt: new Date(r.created_at),
 })
 
+// Members are counted through msg_subscribers so a resident who deleted their account
+// without their memberships being cleared is not counted.
 const GROUP_SELECT = `select g.id, g.name, g.description, g.area_id, a.name as area_name, a.path as area_path, g.created_at,
-    (select count(*)::int from msg_group_members gm where gm.group_id = g.id) as members
+    (select count(*)::int from msg_group_members gm join msg_subscribers s on s.id = gm.subscriber_id where gm.group_id = g.id) as members
   from msg_groups g join areas a on a.id = g.area_id`
 
 export function createGroupsService(deps: MessagingDeps) {

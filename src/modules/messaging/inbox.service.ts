@@ -298,11 +298,15 @@ export function createInboxService(deps: MessagingDeps) {
 
     /**
      * One reply with the message it answers and where an answer would go. The resident's
-     * address is personal data, so opening a reply is audited as a view of it.
+     * address is personal data, so opening a reply is audited as a view of it (pass
+     * `audit: false` only when the caller does not show it).
      */
-    async getReply(viewer: Viewer, actor: AuditActor, id: string): Promise<ReplyDetail | null> {
+    async getReply(viewer: Viewer, actor: AuditActor, id: string, opts: { audit?: boolean } = {}): Promise<ReplyDetail | null> {
       const detail = await findReply(viewer, id)
       if (!detail) return null
+      // Actions (assign, answer) load the reply too; they are audited as what they do, and the
+      // page they return to records the view.
+      if (opts.audit === false) return detail
       await audit.record(actor, {
         action: 'view',
         entityType: 'msg_reply',

@@ -4,6 +4,7 @@ import { createMessagesService } from './messages.service.ts'
 import { createDispatchService } from './dispatch/dispatch.service.ts'
 import { createInboxService } from './inbox.service.ts'
 import { createStatsService } from './stats.service.ts'
+import { createGroupsService } from './groups.service.ts'
 
 /**
  * The messaging module's services, wired together. Each part is its own file:
@@ -16,7 +17,8 @@ export function createMessagingService(deps: MessagingDeps) {
   const dispatch = createDispatchService(deps)
   const inbox = createInboxService(deps)
   const stats = createStatsService(deps)
-  return { subscribers, messages, dispatch, inbox, stats }
+  const groups = createGroupsService(deps)
+  return { subscribers, messages, dispatch, inbox, stats, groups }
 }
 
 export type MessagingService = ReturnType<typeof createMessagingService>

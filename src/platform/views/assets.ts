@@ -31,6 +31,13 @@ function brandCss(config: Config): string {
 .beacon-table-scroll{overflow-x:auto}
 .beacon-link-button{background:none;border:0;padding:0;margin:0;font:inherit;color:inherit;cursor:pointer;text-decoration:underline}
 .beacon-sign-out{margin:0}
+.beacon-chart{display:block;width:100%;max-width:640px;height:auto;margin:0 0 10px}
+.beacon-chart-figure{margin:0 0 30px}
+.beacon-chart__bar,.beacon-chart__point{fill:${config.brand.colour}}
+.beacon-chart__line{stroke:${config.brand.colour}}
+.beacon-chart__label,.beacon-chart__value{fill:#0b0c0c;font-family:inherit;font-size:14px}
+.beacon-chart__axis{stroke:#505a5f}
+.beacon-table-scroll:focus-visible{outline:3px solid #ffdd00;box-shadow:inset 0 0 0 2px #0b0c0c}
 .beacon-outbox__html{white-space:pre-wrap;overflow-wrap:anywhere}
 `
 }

@@ -111,6 +111,7 @@ export function createDigests(deps: MessagingDeps & { now: () => Date; limiters:
     })
   }
 
+  /** The public page for a public message (the path the public pages are asked to serve), else the manage page. */
   function messageUrl(item: DigestItem, manage: string): string {
     return item.is_public ? `${config.baseUrl}/alerts/messages/${item.message_id}` : manage
   }
@@ -118,7 +119,7 @@ export function createDigests(deps: MessagingDeps & { now: () => Date; limiters:
   function renderEmailDigest(d: DigestRow, items: DigestItem[]): EmailMessage {
     const who = { id: d.subscriber_id, linkVersion: d.link_version }
     const manage = manageLink(config, who)
-    const unsubscribe = `${config.baseUrl}/alerts/unsubscribe/${signLink(config, { purpose: 'unsubscribe', ...{ subscriberId: who.id, linkVersion: who.linkVersion }, channel: 'email' })}`
+    const unsubscribe = `${config.baseUrl}/alerts/unsubscribe/${signLink(config, { purpose: 'unsubscribe', subscriberId: who.id, linkVersion: who.linkVersion, channel: 'email' })}`
     const welsh = d.language === 'cy'
     const period = d.frequency === 'weekly' ? (welsh ? 'wythnosol' : 'weekly') : welsh ? 'dyddiol' : 'daily'
     const subject = welsh

@@ -98,7 +98,14 @@ describe('reply page', () => {
     await north.submit(url, { answer: 'Hello' }, `${url}/respond`)
     expect(errorSummary((await north.get(url)).body)).toContain('This resident has deleted their account')
     expect((await t.db.query(`select 1 from outbox_messages`)).length).toBe(2)
+    const views = async () => (await t.db.query(`select 1 from audit_log where entity_id = $1 and action = 'view'`, [ids.gone])).length
+    const before = await views()
+    // submit() GETs the form first (one view); the POST itself records the action, not a view.
     await north.submit(url, {}, `${url}/actioned`)
+    expect(await views()).toBe(before + 1)
+    expect(await t.db.query(`select summary from audit_log where entity_id = $1 and action = 'update'`, [ids.gone])).toEqual([
+      { summary: 'Marked a reply to "Bike thefts" as actioned' },
+    ])
     expect((await north.get(url)).body).toContain('The reply is marked as actioned')
     const [r] = await t.db.query<{ status: string }>(`select status from msg_replies where id = $1`, [ids.gone])
     expect(r!.status).toBe('actioned')

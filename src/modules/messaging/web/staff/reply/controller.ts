@@ -26,10 +26,11 @@ export function replyController({ services }: RouteOptions) {
   const inbox = services.messaging.inbox
   const url = (id: string) => `/staff/messages/inbox/${id}`
 
-  async function load(request: ReplyRequest) {
+  /** The reply, if in the user's grants; `view` records the look at the resident's contact. */
+  async function load(request: ReplyRequest, view = false) {
     const staff = requireStaff(request, INBOX_ROLES)
     const viewer = viewerFor(staff, INBOX_ROLES)
-    const detail = await inbox.getReply(viewer, actorFrom(request), request.params.id)
+    const detail = await inbox.getReply(viewer, actorFrom(request), request.params.id, { audit: view })
     if (!detail) throw new AppError('NOT_FOUND', 'Reply not found')
     return { staff, viewer, detail }
   }
@@ -51,7 +52,7 @@ export function replyController({ services }: RouteOptions) {
 
   return {
     show: async (request: ReplyRequest, reply: FastifyReply) => {
-      const { staff, detail } = await load(request)
+      const { staff, detail } = await load(request, true)
       return reply.page(VIEW, await context(detail, staff.userId))
     },
 

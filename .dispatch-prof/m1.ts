@@ -1,1 +1,0 @@
-import '../src/modules/areas/service.ts'; console.log(Math.round(process.memoryUsage().rss/1048576))

@@ -1,8 +1,0 @@
-const r = (l: string) => console.log(l, Math.round(process.memoryUsage().rss / 1048576))
-r('start')
-await import('../src/config.ts'); r('config')
-await import('../src/modules/messaging/dispatch/dispatch.service.ts'); r('dispatch mod')
-await import('../src/platform/channels/smtp.ts'); await import('../src/platform/channels/receipts.ts'); await import('../src/platform/channels/outbox.ts'); r('channels')
-await import('../src/platform/audit/service.ts'); r('audit')
-await import('../src/modules/areas/service.ts'); r('areas')
-await import('pg'); r('pg')
