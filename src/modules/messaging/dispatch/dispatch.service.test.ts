@@ -7,7 +7,7 @@ import { createAuditService } from '../../../platform/audit/service.ts'
 import { createAreasService } from '../../areas/service.ts'
 import { createTestDatabase, usingPostgres } from '../../../../test/helpers.ts'
 import type { MessagingDeps } from '../deps.ts'
-import { createDispatchService, type DispatchOptions } from './dispatch.service.ts'
+import { createDispatchService, DISPATCH_JOB, type DispatchOptions } from './dispatch.service.ts'
 import { createSendingMessage, manualClock, queueDeliveries, recordingChannels, seedSubscribers } from './testing.ts'
 
 let db: Database
@@ -30,11 +30,12 @@ beforeEach(async () => {
 function setup(opts: DispatchOptions = {}) {
   const rec = recordingChannels(db)
   const clock = manualClock()
+  const jobs = createJobs({ config, db })
   const dispatch = createDispatchService(
-    { ...base, jobs: createJobs({ config, db }), channels: rec.channels, now: clock.now },
+    { ...base, jobs, channels: rec.channels, now: clock.now },
     { emailPerMinute: 1_000_000, smsPerMinute: 1_000_000, sleep: async () => {}, ...opts },
   )
-  return { rec, clock, dispatch }
+  return { rec, clock, dispatch, jobs }
 }
 
 const statusCounts = async (messageId: string) =>
@@ -108,6 +109,23 @@ describe('claiming', () => {
     expect(r.sent).toBe(2)
     expect(r.skipped).toBe(4)
     expect(rec.sent).toHaveLength(2)
+  })
+})
+
+describe('the messaging.dispatch job', () => {
+  it('sends the queued deliveries itself where no dispatch loop runs in the process', { timeout: 60_000 }, async () => {
+    const { rec, jobs } = setup()
+    const people = await seedSubscribers(db, 5)
+    const id = await createSendingMessage(db)
+    await queueDeliveries(db, id, people)
+    try {
+      expect(await jobs.send(DISPATCH_JOB, {})).not.toBeNull()
+      expect(await jobs.drain(DISPATCH_JOB)).toBe(1)
+    } finally {
+      await jobs.stop()
+    }
+    expect(rec.sent).toHaveLength(5)
+    expect(await statusCounts(id)).toEqual({ sent: 5 })
   })
 })
 
