@@ -30,12 +30,14 @@ async function main(): Promise<void> {
   const jobs = createJobs({ db, config, logger, runWorkers: true })
   const services = await createServices(config, db, { jobs })
   await jobs.start()
+  await services.messaging.dispatch.start()
   logger.info({ database: db.kind }, 'Beacon worker started')
 
   closeWithGrace({ delay: CLOSE_GRACE_MS }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'closing after an error')
     else logger.info({ signal }, 'closing')
     try {
+      await services.messaging.dispatch.stop()
       await jobs.stop()
       await services.channels.close()
     } finally {

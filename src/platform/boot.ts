@@ -28,6 +28,8 @@ export async function startBeacon(config: Config, logger: Logger): Promise<Beaco
   if (config.demo.seedOnEmpty) await seedDemoIfEmpty(services, config, logger)
   const app = await buildApp({ config, db, services, logger })
   await services.jobs.start()
+  // Message delivery runs wherever job workers run: in this process on PGlite, or when RUN_WORKER is on.
+  if (config.runWorkerInProcess) await services.messaging.dispatch.start()
   // A wrong SMTP URL or password shows in the log at start rather than at the first email.
   // Not fatal: the relay may be down for a while, and mail waits in the queue meanwhile.
   const email = services.channels.email as { verify?: () => Promise<void> }
@@ -76,6 +78,7 @@ export async function startBeacon(config: Config, logger: Logger): Promise<Beaco
         try {
           clearInterval(indexRefresh)
           await closeApp()
+          await services.messaging.dispatch.stop()
           await services.jobs.stop()
           await services.channels.close()
         } finally {

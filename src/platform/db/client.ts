@@ -1,11 +1,10 @@
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { PGlite } from '@electric-sql/pglite'
+import type { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
+import type { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
 import * as schema from './schema.ts'
 
@@ -47,7 +46,12 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
   return createPglite(opts.dataDir)
 }
 
+/**
+ * PGlite (WebAssembly Postgres, ~150 MB once loaded) is imported only when used, so
+ * processes on PostgreSQL, such as delivery workers, do not carry it.
+ */
 async function createPglite(dataDir: string | undefined): Promise<Database> {
+  const [{ PGlite }, { drizzle: drizzlePglite }] = await Promise.all([import('@electric-sql/pglite'), import('drizzle-orm/pglite')])
   if (dataDir) mkdirSync(dataDir, { recursive: true })
   const pglite = dataDir ? new PGlite(path.join(dataDir, 'pglite')) : new PGlite()
   await pglite.waitReady
@@ -115,7 +119,10 @@ const answers = (run: () => Promise<unknown>) =>
 
 /** Applies the committed migrations (idempotent). */
 export async function runMigrations(db: Database): Promise<void> {
-  if (db.kind === 'pglite') return migratePglite(db.orm as ReturnType<typeof drizzlePglite<Schema>>, { migrationsFolder })
+  if (db.kind === 'pglite') {
+    const { migrate: migratePglite } = await import('drizzle-orm/pglite/migrator')
+    return migratePglite(db.orm as ReturnType<typeof drizzlePglite<Schema>>, { migrationsFolder })
+  }
   // Web and worker processes starting together must not race: a session-level advisory
   // lock, held on its own connection, lets one migrate while the others wait and then
   // find nothing to do.

@@ -76,7 +76,7 @@ describe('digests', () => {
     expect(english.subject).toBe('Your daily summary: 2 messages from Beacon')
     expect(english.text).toContain('Road closure on the High Street')
     expect(english.text).toContain('Beat meeting on Thursday')
-    expect(english.text).toContain(`/alerts/messages/${m1}`)
+    expect(english.text).toContain(`/messages/${m1}`)
     expect(english.headers!['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click')
     const token = /\/alerts\/unsubscribe\/([^>]+)>/.exec(english.headers!['List-Unsubscribe']!)![1]!
     expect(verifyLink(config, token, 'unsubscribe').ok).toBe(true)

@@ -113,7 +113,7 @@ export function createDigests(deps: MessagingDeps & { now: () => Date; limiters:
 
   /** The public page for a public message (the path the public pages are asked to serve), else the manage page. */
   function messageUrl(item: DigestItem, manage: string): string {
-    return item.is_public ? `${config.baseUrl}/alerts/messages/${item.message_id}` : manage
+    return item.is_public ? `${config.baseUrl}/messages/${item.message_id}` : manage
   }
 
   function renderEmailDigest(d: DigestRow, items: DigestItem[]): EmailMessage {

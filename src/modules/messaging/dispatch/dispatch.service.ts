@@ -2,13 +2,14 @@ import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import type { MessagingDeps } from '../deps.ts'
-import { ChannelError, type DeliveryReceipt, type SendResult } from '../../../platform/channels/types.ts'
+import { ChannelError, type DeliveryReceipt, type EmailMessage, type SendResult } from '../../../platform/channels/types.ts'
 import { onDeliveryReceipt } from '../../../platform/channels/receipts.ts'
 import type { JobDefinition } from '../../../platform/jobs/index.ts'
 import type { MessagingChannel } from '../schema.ts'
 import { createRateLimiter, type RateLimiter } from './rate-limiter.ts'
 import { createMessagesCache, type CachedMessage } from './messages-cache.ts'
 import { pickTranslation, renderEmail, renderSms } from '../render.ts'
+import { replyHeaders } from '../inbound-email.ts'
 import { createDigests } from './digests.ts'
 
 /** Job that wakes (or, where no dispatcher runs, performs) delivery. Compose sends it when a message goes out. */
@@ -92,6 +93,16 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
   const batchSize = options.batchSize ?? m.batchSize
   const retryBaseMs = options.retryBaseMs ?? 30_000
   const resultFlushMs = options.resultFlushMs ?? 5
+  /**
+   * Adds the reply routing to a rendered email: a Message-ID naming the delivery and, when
+   * the message takes replies, a signed Reply-To address, so an emailed reply can be
+   * matched to its message and resident (see inbound-email.ts).
+   */
+  const withReplyHeaders = (email: EmailMessage, deliveryId: number | string, allowReplies: boolean, reference: string): EmailMessage => ({
+    ...email,
+    headers: { ...email.headers, ...replyHeaders(config, Number(deliveryId), allowReplies) },
+    reference,
+  })
   const limiterClock = () => clock().getTime()
   const bucket = (perMinute: number) => createRateLimiter({ perMinute, now: limiterClock, ...(options.sleep ? { sleep: options.sleep } : {}) })
   const emailPerMinute = options.emailPerMinute ?? m.emailPerMinute
@@ -274,7 +285,7 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
     try {
       result =
         row.channel === 'email'
-          ? await channels.email.sendEmail({ ...renderEmail(config, message.message, translation, { ...who, email: contact }), reference })
+          ? await channels.email.sendEmail(withReplyHeaders(renderEmail(config, message.message, translation, { ...who, email: contact }), row.id, message.message.allowReplies, reference))
           : await channels.sms.sendSms({ ...renderSms(config, message.message, translation, { ...who, phone: contact }), reference })
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err)
