@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { launchBrowser, newContext, verifyOnPage } from './support/browser.ts'
 import { readLatestOutboxMessage, signInAsAdmin } from './support/admin.ts'
+import { SignInPage, verifyStaffHome } from './pages/staff.ts'
 import { demoExamples } from '../../src/modules/areas/demo.ts'
 
 const ex = demoExamples(2026)
@@ -58,5 +59,79 @@ describe('community messaging journey', () => {
     await verifyOnPage(page, 'Confirm your email address')
     await page.getByRole('button', { name: 'Confirm my email address' }).click()
     await verifyOnPage(page, 'Email address confirmed')
+  })
+
+  const TITLE = `Burglaries in ${home.neighbourhoodName}: lock your sheds`
+  let officer: BrowserContext
+  let officerPage: Page
+
+  it('an officer composes a targeted alert and sends it', async () => {
+    officer = await newContext(browser, inject('baseURL'))
+    officerPage = await officer.newPage()
+    const page = officerPage
+    const signIn = await SignInPage.open(page)
+    await signIn.signIn('officer@demo.beacon.example', inject('demoPassword'))
+    await verifyStaffHome(page, 'PC Olu Officer')
+    await page.getByRole('link', { name: 'Messages', exact: true }).click()
+    await verifyOnPage(page, 'Messages')
+    await page.getByRole('button', { name: 'Compose a message' }).click()
+    await verifyOnPage(page, /message/i)
+    // The translation fieldsets have their own Title and Message fields, so the English ones go by id.
+    await page.locator('#title').fill(TITLE)
+    await page.locator('#bodyMarkdown').fill('Three sheds were broken into this week.\n\n**Please** lock sheds and mark your tools.')
+    await page.getByLabel('Text message (SMS)').fill(`Police: 3 shed break-ins in ${home.neighbourhoodName} this week. Please lock sheds.`)
+    await page.getByLabel('Category').selectOption({ label: 'Crime alerts' })
+    await page.getByLabel('High').check()
+    await page.getByLabel(home.neighbourhoodName, { exact: true }).check()
+    await page.getByRole('button', { name: 'Save draft' }).click()
+    await verifyOnPage(page, TITLE)
+    await expect.poll(() => page.locator('main').innerText()).toMatch(/\b1\b.*(person|people|recipient)/i)
+
+    await page.getByRole('link', { name: /Preview the email/ }).click()
+    await verifyOnPage(page, TITLE)
+    expect(page.url()).toMatch(/\/preview$/)
+    expect(await page.locator('main').innerText()).toContain('Three sheds were broken into this week.')
+    await page.goBack()
+    await page.getByRole('button', { name: 'Send or ask for approval' }).click()
+    await verifyOnPage(page, TITLE)
+    await expect.poll(() => page.locator('main').innerText()).toMatch(/sending|sent/i)
+  })
+
+  let replyLink = ''
+  it('the resident receives it by email, with links to reply and manage', async () => {
+    let email = ''
+    await expect
+      .poll(async () => (email = await readLatestOutboxMessage(adminPage, RESIDENT, new RegExp(TITLE.slice(0, 20)))), { timeout: 30_000, interval: 1_000 })
+      .toContain('Three sheds were broken into this week.')
+    replyLink = /https?:\/\/\S+(\/alerts\/reply\/\S+)/.exec(email)?.[1] ?? ''
+    expect(replyLink, 'reply link').not.toBe('')
+    expect(email).toMatch(/\/alerts\/manage\//)
+    expect(email).toMatch(/List-Unsubscribe/i)
+  })
+
+  it('the resident replies from the link in the message', async () => {
+    const page = residentPage
+    await page.goto(replyLink)
+    await verifyOnPage(page, 'Reply to this message')
+    await page.getByLabel('Your reply').fill('My neighbour saw a white van at 2am on Tuesday.')
+    await page.getByLabel('By email').check()
+    await page.getByRole('button', { name: 'Send reply' }).click()
+    await verifyOnPage(page, 'Reply sent')
+  })
+
+  it('the officer answers from the inbox and the resident gets the answer', async () => {
+    const page = officerPage
+    await page.goto('/staff/messages/inbox')
+    await verifyOnPage(page, 'Replies')
+    await page.getByRole('link', { name: /white van/ }).click()
+    await verifyOnPage(page, `To “${TITLE}”`)
+    await page.getByLabel('Your answer to the resident').fill('Thank you. Please call 101 with the time and any registration.')
+    await page.getByRole('button', { name: 'Send answer' }).click()
+    await verifyOnPage(page, `To “${TITLE}”`)
+    await expect.poll(() => page.locator('main').innerText()).toMatch(/answered/i)
+    await expect
+      .poll(async () => readLatestOutboxMessage(adminPage, RESIDENT), { timeout: 15_000, interval: 1_000 })
+      .toContain('Please call 101 with the time and any registration.')
+    await officer.close()
   })
 })
