@@ -1,5 +1,7 @@
 import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto'
 import { AppError } from '../../platform/errors.ts'
+import { ChannelError, type EmailMessage, type SmsMessage } from '../../platform/channels/types.ts'
+import { enqueueEmail } from '../../platform/jobs/send-email.ts'
 import type { MessagingDeps } from './deps.ts'
 import { manageLink, signLink, verifyLink, type LinkClaims, type LinkPurpose } from './links.ts'
 import { normaliseEmail, normaliseUkMobile } from './phone.ts'
@@ -312,6 +314,39 @@ export function createSubscribersService(deps: MessagingDeps) {
     return row?.n ?? 0
   }
 
+  /**
+   * Sends a resident's email now, or, if the provider is having a bad moment, queues it
+   * for the send-email job to retry: the resident's sign-up is already saved, and they
+   * must not see an error page because a relay was slow. An address the provider refuses
+   * outright is the resident's to correct, so that is said on the form.
+   */
+  async function sendResidentEmail(message: EmailMessage): Promise<void> {
+    try {
+      await channels.email.sendEmail(message)
+    } catch (err) {
+      if (err instanceof ChannelError && err.permanent)
+        throw new AppError('INVALID', 'We could not send an email to this address', {
+          email: 'We could not send an email to this address. Check it and try again',
+        })
+      await enqueueEmail(deps.jobs, message)
+    }
+  }
+
+  /**
+   * Sends a text now. A failed text is not retried behind the resident's back (a late code
+   * is confusing); they can ask for it again from the page that asks for it.
+   */
+  async function sendResidentSms(message: SmsMessage): Promise<void> {
+    try {
+      await channels.sms.sendSms(message)
+    } catch (err) {
+      if (err instanceof ChannelError && err.permanent)
+        throw new AppError('INVALID', 'We could not send a text message to this number', {
+          phone: 'We could not send a text message to this number. Check it and try again',
+        })
+    }
+  }
+
   /** Writes a confirm-email secret and sends the link. Older links for the channel stay valid until they expire. */
   async function sendEmailLink(s: Subscriber): Promise<void> {
     if (!s.email) return
@@ -330,7 +365,7 @@ export function createSubscribersService(deps: MessagingDeps) {
       secret,
     })
     const words = confirmEmailText(config, `${config.baseUrl}/alerts/confirm/${token}`, EMAIL_LINK_HOURS)
-    await channels.email.sendEmail({ to: s.email, ...words })
+    await sendResidentEmail({ to: s.email, ...words })
   }
 
   /** Writes a new SMS code (earlier unused codes stop working) and texts it. */
@@ -348,7 +383,7 @@ export function createSubscribersService(deps: MessagingDeps) {
         [s.id, hashSecret('sms', s.id, s.phone!, code), new Date(at.getTime() + SMS_CODE_MINUTES * 60_000), at],
       )
     })
-    await channels.sms.sendSms({ to: s.phone, text: confirmSmsText(config, code, SMS_CODE_MINUTES) })
+    await sendResidentSms({ to: s.phone, text: confirmSmsText(config, code, SMS_CODE_MINUTES) })
   }
 
   /** Marks a channel confirmed; the first confirmation activates the subscriber and is counted. */
@@ -375,8 +410,8 @@ export function createSubscribersService(deps: MessagingDeps) {
 
   async function sendWelcome(s: Subscriber, channel: MessagingChannel): Promise<string> {
     const manage = manageLink(config, s)
-    if (channel === 'email' && s.email) await channels.email.sendEmail({ to: s.email, ...welcomeEmailText(config, manage) })
-    if (channel === 'sms' && s.phone) await channels.sms.sendSms({ to: s.phone, text: welcomeSmsText(config, manage) })
+    if (channel === 'email' && s.email) await sendResidentEmail({ to: s.email, ...welcomeEmailText(config, manage) })
+    if (channel === 'sms' && s.phone) await sendResidentSms({ to: s.phone, text: welcomeSmsText(config, manage) })
     return manage
   }
 
@@ -489,11 +524,11 @@ export function createSubscribersService(deps: MessagingDeps) {
         let emailSent = false
         let smsSent = false
         if (email && active.email === email) {
-          await channels.email.sendEmail({ to: email, ...alreadyEmailText(config, manage) })
+          await sendResidentEmail({ to: email, ...alreadyEmailText(config, manage) })
           emailSent = true
         }
         if (phone && active.phone === phone) {
-          await channels.sms.sendSms({ to: phone, text: alreadySmsText(config, manage) })
+          await sendResidentSms({ to: phone, text: alreadySmsText(config, manage) })
           smsSent = true
         }
         return { status: 'existing', subscriberId: active.id, emailSent, smsSent }
