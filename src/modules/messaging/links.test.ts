@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { messageLinks, signLink, verifyLink } from './links.ts'
+import { messageLinks, shortManageLink, signLink, verifyLink, verifyShortManage } from './links.ts'
 
 const config = { sessionSecret: 's'.repeat(40), baseUrl: 'https://beacon.example' }
 const claims = { purpose: 'manage' as const, subscriberId: '8d0c1b7e-0000-4000-8000-000000000001', linkVersion: 2 }
@@ -36,5 +36,25 @@ describe('signed links', () => {
     const token = links.unsubscribe.split('/').pop()!
     const check = verifyLink(config, token, 'unsubscribe')
     expect(check.ok && check.claims.messageId).toBe('m-1')
+  })
+})
+
+describe('short manage links for text messages', () => {
+  const who = { id: '8d0c1b7e-1234-4abc-8def-0123456789ab', linkVersion: 37 }
+
+  it('are short and lead back to the subscriber and link version', () => {
+    const link = shortManageLink(config, who)
+    expect(link.length).toBeLessThan(config.baseUrl.length + 45)
+    const token = link.split('/a/')[1]!
+    expect(verifyShortManage(config, token)).toEqual({ subscriberId: who.id, linkVersion: 37 })
+  })
+
+  it('refuse a changed id, version or signature, and another key', () => {
+    const token = shortManageLink(config, who).split('/a/')[1]!
+    const flip = (s: string, i: number) => s.slice(0, i) + (s[i] === 'A' ? 'B' : 'A') + s.slice(i + 1)
+    expect(verifyShortManage(config, flip(token, 3))).toBeNull()
+    expect(verifyShortManage(config, flip(token, token.length - 1))).toBeNull()
+    expect(verifyShortManage({ sessionSecret: 'x'.repeat(40) }, token)).toBeNull()
+    for (const junk of ['', 'short', `${token}x`, token.replace(/./, '!')]) expect(verifyShortManage(config, junk)).toBeNull()
   })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { testConfig } from '../../config.ts'
-import { verifyLink } from './links.ts'
+import { verifyLink, verifyShortManage } from './links.ts'
 import { pickTranslation, renderEmail, renderSms } from './render.ts'
 
 const config = testConfig({ BASE_URL: 'https://beacon.example' })
@@ -54,12 +54,15 @@ describe('rendering a message for a resident', () => {
     expect(renderSms(config, message, cy, who).text).toMatch(/^Cloiwch eich sied\.\nRheoli neu stopio: https:/)
   })
 
-  it('makes a text message with a manage link, falling back to the title', () => {
+  it('makes a text message with a short manage link, falling back to the title', () => {
     const sms = renderSms(config, message, null, who)
     expect(sms.to).toBe('+447700900123')
     const [text, line] = sms.text.split('\n')
     expect(text).toBe('Sheds broken into in Ashby. Please lock up.')
-    expect(verifyLink(config, tokenIn(line!.replace('Manage or stop: ', '')), 'manage')).toMatchObject({ ok: true })
+    // A short link keeps the text to as few parts as possible; it leads to the manage page.
+    const link = line!.replace('Manage or stop: ', '')
+    expect(link.length).toBeLessThan(60)
+    expect(verifyShortManage(config, link.split('/a/')[1]!)).toEqual({ subscriberId: who.id, linkVersion: who.linkVersion })
     expect(renderSms(config, { ...message, smsText: null }, null, who).text.startsWith('Sheds broken into\n')).toBe(true)
   })
 

@@ -1,6 +1,6 @@
 import type { Config } from '../../config.ts'
 import type { EmailMessage, SmsMessage } from '../../platform/channels/types.ts'
-import { messageLinks } from './links.ts'
+import { messageLinks, shortManageLink } from './links.ts'
 import { markdownToHtml, markdownToText } from './markdown.ts'
 import type { Organisation, Priority } from './schema.ts'
 
@@ -155,8 +155,7 @@ export function renderSms(
 ): SmsMessage {
   const w = WORDS[translation?.language === 'cy' ? 'cy' : 'en']
   const text = translation?.smsText || message.smsText || message.title
-  const links = messageLinks(config, who, message.id, 'sms')
-  return { to: who.phone, text: `${text}\n${w.smsManage}: ${links.manage}`, reference: `msg:${message.id}:${who.id}:sms` }
+  return { to: who.phone, text: `${text}\n${w.smsManage}: ${shortManageLink(config, who)}`, reference: `msg:${message.id}:${who.id}:sms` }
 }
 
 /** The translation for a resident's language, or null to send the original (English). */

@@ -3,7 +3,7 @@ import { AppError } from '../../platform/errors.ts'
 import { ChannelError, type EmailMessage, type SmsMessage } from '../../platform/channels/types.ts'
 import { enqueueEmail } from '../../platform/jobs/send-email.ts'
 import type { MessagingDeps } from './deps.ts'
-import { manageLink, signLink, verifyLink, type LinkClaims, type LinkPurpose } from './links.ts'
+import { manageLink, shortManageLink, signLink, verifyLink, type LinkClaims, type LinkPurpose } from './links.ts'
 import { normaliseEmail, normaliseUkMobile } from './phone.ts'
 import { FREQUENCIES, LANGUAGES, ORGANISATIONS, type Frequency, type MessagingChannel, type Organisation } from './schema.ts'
 import {
@@ -411,7 +411,7 @@ export function createSubscribersService(deps: MessagingDeps) {
   async function sendWelcome(s: Subscriber, channel: MessagingChannel): Promise<string> {
     const manage = manageLink(config, s)
     if (channel === 'email' && s.email) await sendResidentEmail({ to: s.email, ...welcomeEmailText(config, manage) })
-    if (channel === 'sms' && s.phone) await sendResidentSms({ to: s.phone, text: welcomeSmsText(config, manage) })
+    if (channel === 'sms' && s.phone) await sendResidentSms({ to: s.phone, text: welcomeSmsText(config, shortManageLink(config, s)) })
     return manage
   }
 
@@ -528,7 +528,7 @@ export function createSubscribersService(deps: MessagingDeps) {
           emailSent = true
         }
         if (phone && active.phone === phone) {
-          await sendResidentSms({ to: phone, text: alreadySmsText(config, manage) })
+          await sendResidentSms({ to: phone, text: alreadySmsText(config, shortManageLink(config, active)) })
           smsSent = true
         }
         return { status: 'existing', subscriberId: active.id, emailSent, smsSent }

@@ -4,6 +4,8 @@ import { messagingPublicRoutes } from './public/routes.ts'
 import { messagingComposeRoutes } from './staff/compose-routes.ts'
 import { messagingInboxRoutes } from './staff/inbox-routes.ts'
 import { messagingDispatchRoutes } from './staff/dispatch-routes.ts'
+import { signLink, verifyShortManage } from '../links.ts'
+import { notFound } from '../../../platform/errors.ts'
 
 /** Every messaging page; each part registers its own routes. */
 export async function messagingRoutes(app: FastifyInstance, opts: RouteOptions): Promise<void> {
@@ -11,4 +13,13 @@ export async function messagingRoutes(app: FastifyInstance, opts: RouteOptions):
   await app.register(messagingComposeRoutes, opts)
   await app.register(messagingInboxRoutes, opts)
   await app.register(messagingDispatchRoutes, opts)
+
+  // The short manage link in text messages: checked, then on to the full manage page,
+  // which checks the link version like any other manage link.
+  app.get<{ Params: { token: string } }>('/a/:token', { config: { rateLimit: { max: 60, timeWindow: '1 minute' } } }, async (req, reply) => {
+    const claims = verifyShortManage(opts.config, req.params.token)
+    if (!claims) throw notFound('Link')
+    const token = signLink(opts.config, { purpose: 'manage', subscriberId: claims.subscriberId, linkVersion: claims.linkVersion })
+    return reply.redirect(`/alerts/manage/${token}`, 303)
+  })
 }

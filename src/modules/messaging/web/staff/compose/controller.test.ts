@@ -138,7 +138,7 @@ describe('composing and sending messages (staff pages)', () => {
     expect(preview.statusCode).toBe(200)
     expect(preview.body).toContain('<strong>lock</strong>')
     expect(preview.body).not.toContain('style=')
-    expect(preview.body).toContain('Cloiwch.\nRheoli neu stopio: https://beacon.example/alerts/manage/')
+    expect(preview.body).toContain('Cloiwch.\nRheoli neu stopio: https://beacon.example/a/')
     const res = await as.officer!.submit(`/staff/messages/${id}`, {}, `/staff/messages/${id}/test`)
     expect(res.statusCode).toBe(303)
     expect((await lastEmailTo(t.db, 'officer@example.org'))?.subject).toBe('[Test] Sheds broken into')
