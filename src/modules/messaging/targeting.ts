@@ -229,7 +229,7 @@ export async function writeDeliveries(db: { query: Query }, messageId: string): 
   const targets = await messageTargets(db, messageId)
   const { text, params } = recipientsSql(targets, message.organisation)
   const urgent = message.priority !== 'normal'
-  const [row] = await db.query<{ deliveries: number; people: number }>(
+  const insertSql = (onConflict: string) =>
     `with r as (${text}),
      ins as (
        insert into msg_deliveries (message_id, subscriber_id, channel, priority, area_id, status)
@@ -237,7 +237,10 @@ export async function writeDeliveries(db: { query: Query }, messageId: string): 
               case when $7::boolean or ch.frequency = 'immediate' then 'queued' else 'digest' end
          from r cross join lateral (values ('email', r.email_ok, r.email_frequency), ('sms', r.sms_ok, r.sms_frequency)) as ch(channel, ok, frequency)
         where ch.ok
-       on conflict do nothing
+        -- In subscriber order, so the unique and subscriber indexes grow at their right
+        -- edge instead of splitting pages at random: far less work for big sends.
+        order by r.id, ch.channel
+       ${onConflict}
        returning subscriber_id
      ),
      counted as (select count(*)::int as deliveries, count(distinct subscriber_id)::int as people from ins),
@@ -245,8 +248,24 @@ export async function writeDeliveries(db: { query: Query }, messageId: string): 
        update msg_messages m set recipient_count = coalesce(m.recipient_count, 0) + c.people, updated_at = now()
          from counted c where m.id = $5::uuid
      )
-     select deliveries, people from counted`,
-    [...params, messageId, PRIORITY_RANK[message.priority], urgent],
-  )
+     select deliveries, people from counted`
+  const values = [...params, messageId, PRIORITY_RANK[message.priority], urgent]
+  // The first write for a message is a plain insert: ON CONFLICT's speculative insertion
+  // costs as much again on half a million rows. The unique key still forbids duplicates;
+  // if deliveries exist already, the idempotent form writes only what is missing. Senders
+  // hold the message row (startSending's status update), so two writers do not race; if
+  // one ever did outside a transaction, its unique violation (23505) falls back to the
+  // idempotent form (inside a transaction the error rolls everything back instead).
+  const [{ started }] = (await db.query<{ started: boolean }>(
+    'select exists (select 1 from msg_deliveries where message_id = $1) as started',
+    [messageId],
+  )) as [{ started: boolean }]
+  let row: { deliveries: number; people: number } | undefined
+  try {
+    ;[row] = await db.query<{ deliveries: number; people: number }>(insertSql(started ? 'on conflict do nothing' : ''), values)
+  } catch (err) {
+    if ((err as { code?: string }).code !== '23505') throw err
+    ;[row] = await db.query<{ deliveries: number; people: number }>(insertSql('on conflict do nothing'), values)
+  }
   return row ?? { deliveries: 0, people: 0 }
 }
