@@ -29,6 +29,7 @@ function brandCss(config: Config): string {
 .beacon-map .beacon-map__context{fill:#fff;stroke:#505a5f;stroke-width:1;vector-effect:non-scaling-stroke}
 .beacon-qr svg{width:200px;height:200px}
 .beacon-table-scroll{overflow-x:auto}
+/* Wrappers are focusable (tabindex=0) so keyboard users can scroll wide tables: axe scrollable-region-focusable. */
 .beacon-link-button{background:none;border:0;padding:0;margin:0;font:inherit;color:inherit;cursor:pointer;text-decoration:underline}
 .beacon-sign-out{margin:0}
 .beacon-chart{display:block;width:100%;max-width:640px;height:auto;margin:0 0 10px}
