@@ -99,6 +99,20 @@ describe('SMTP channel against a real SMTP server', () => {
     expect(body).toContain('<p>Lock your <strong>doors</strong>.</p>')
   })
 
+  it("uses a caller's Message-ID (e.g. naming the delivery, for matching replies) as the only one", async () => {
+    const result = await channel.sendEmail({
+      to: 'resident@example.org',
+      subject: 'Reply to me',
+      text: 'Hi',
+      headers: { 'Message-ID': '<delivery-77@beacon.example>', 'Reply-To': 'reply+abc@beacon.example' },
+    })
+    const raw = received.at(-1)!.raw
+    expect(raw.match(/^message-id:/gim)).toHaveLength(1)
+    expect(parse(raw).headers.get('message-id')).toBe('<delivery-77@beacon.example>')
+    expect(parse(raw).headers.get('reply-to')).toBe('reply+abc@beacon.example')
+    expect(result.providerId).toBe('<delivery-77@beacon.example>')
+  })
+
   it('keeps a header value on one line so it cannot add headers of its own', async () => {
     await channel.sendEmail({
       to: 'resident@example.org',
