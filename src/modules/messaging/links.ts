@@ -10,7 +10,7 @@ import type { Config } from '../../config.ts'
  * (e.g. after deletion or on request) revokes every link already sent. Manage and
  * unsubscribe links do not expire, as RFC 8058 and residents expect; others may.
  */
-export type LinkPurpose = 'manage' | 'unsubscribe' | 'reply' | 'feedback' | 'confirm-email' | 'download'
+export type LinkPurpose = 'manage' | 'unsubscribe' | 'reply' | 'feedback' | 'confirm-email' | 'download' | 'click'
 
 export interface LinkClaims {
   purpose: LinkPurpose
@@ -22,6 +22,9 @@ export interface LinkClaims {
   exp?: number
   /** confirmation secret for confirm-email links (its hash is stored) */
   secret?: string
+  /** click links: the delivery whose email carried the link, and where it goes */
+  deliveryId?: number
+  url?: string
 }
 
 const mac = (secret: string, purpose: string, data: string) =>
@@ -107,3 +110,11 @@ export function verifyShortManage(config: Pick<Config, 'sessionSecret'>, token: 
 
 const shortMac = (config: Pick<Config, 'sessionSecret'>, body: string) =>
   mac(config.sessionSecret, 'short-manage', body).subarray(0, 8).toString('base64url')
+
+/**
+ * A tracked link in a message body: counts the first click on its delivery (nothing about
+ * the person or their device is stored) and then goes on to `url`. Only http(s) targets.
+ */
+export function clickLink(config: Pick<Config, 'sessionSecret' | 'baseUrl'>, deliveryId: number, url: string): string {
+  return `${config.baseUrl}/alerts/c/${signLink(config, { purpose: 'click', subscriberId: '', linkVersion: 0, deliveryId, url })}`
+}

@@ -1,6 +1,6 @@
 import type { Config } from '../../config.ts'
 import type { EmailMessage, SmsMessage } from '../../platform/channels/types.ts'
-import { messageLinks, shortManageLink } from './links.ts'
+import { clickLink, messageLinks, shortManageLink } from './links.ts'
 import { markdownToHtml, markdownToText } from './markdown.ts'
 import type { Organisation, Priority } from './schema.ts'
 
@@ -82,6 +82,8 @@ export function renderEmail(
   message: RenderableMessage,
   translation: EmailTranslation | null,
   who: { id: string; linkVersion: number; email: string },
+  /** the delivery being sent: links in the body then count clicks on it */
+  tracking?: { deliveryId: number },
 ): EmailMessage {
   const title = translation?.title ?? message.title
   const body = translation?.bodyMarkdown ?? message.bodyMarkdown
@@ -118,7 +120,7 @@ export function renderEmail(
 <tr><td style="background:${esc(config.brand.colour)};color:#ffffff;padding:16px 24px;font-size:19px;font-weight:bold;">${esc(sender)}</td></tr>
 ${emergency ? `<tr><td style="background:#d4351c;color:#ffffff;padding:12px 24px;font-size:19px;font-weight:bold;">${esc(w.emergency)}</td></tr>\n` : ''}<tr><td style="padding:24px;">
 <h1 style="margin:0 0 20px 0;font-size:32px;line-height:1.1;">${esc(title)}</h1>
-${markdownToHtml(body, { variant: 'email' })}
+${trackClicks(config, markdownToHtml(body, { variant: 'email' }), tracking)}
 <p style="margin:24px 0 8px 0;font-size:19px;">${message.allowReplies ? `${link(links.reply, w.reply)} · ` : ''}${link(links.useful, w.useful)}</p>
 </td></tr>
 <tr><td style="padding:16px 24px;border-top:1px solid #b1b4b6;font-size:16px;line-height:1.4;color:#505a5f;">
@@ -156,6 +158,19 @@ export function renderSms(
   const w = WORDS[translation?.language === 'cy' ? 'cy' : 'en']
   const text = translation?.smsText || message.smsText || message.title
   return { to: who.phone, text: `${text}\n${w.smsManage}: ${shortManageLink(config, who)}`, reference: `msg:${message.id}:${who.id}:sms` }
+}
+
+/**
+ * Points the body's web links at the click counter. The body HTML is our own renderer's
+ * output (every href is an escaped http(s), mailto or tel URL), so matching its href
+ * attributes is exact; mailto and tel links are left alone.
+ */
+function trackClicks(config: LinkConfig, html: string, tracking: { deliveryId: number } | undefined): string {
+  if (!tracking) return html
+  return html.replace(/href="(https?:\/\/[^"]+)"/g, (_m, href: string) => {
+    const url = href.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>')
+    return `href="${esc(clickLink(config, tracking.deliveryId, url))}"`
+  })
 }
 
 /** The translation for a resident's language, or null to send the original (English). */

@@ -285,7 +285,7 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
     try {
       result =
         row.channel === 'email'
-          ? await channels.email.sendEmail(withReplyHeaders(renderEmail(config, message.message, translation, { ...who, email: contact }), row.id, message.message.allowReplies, reference))
+          ? await channels.email.sendEmail(withReplyHeaders(renderEmail(config, message.message, translation, { ...who, email: contact }, { deliveryId: Number(row.id) }), row.id, message.message.allowReplies, reference))
           : await channels.sms.sendSms({ ...renderSms(config, message.message, translation, { ...who, phone: contact }), reference })
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err)

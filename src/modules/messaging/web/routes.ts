@@ -4,7 +4,7 @@ import { messagingPublicRoutes } from './public/routes.ts'
 import { messagingComposeRoutes } from './staff/compose-routes.ts'
 import { messagingInboxRoutes } from './staff/inbox-routes.ts'
 import { messagingDispatchRoutes } from './staff/dispatch-routes.ts'
-import { signLink, verifyShortManage } from '../links.ts'
+import { signLink, verifyLink, verifyShortManage } from '../links.ts'
 import { notFound } from '../../../platform/errors.ts'
 
 /** Every messaging page; each part registers its own routes. */
@@ -21,5 +21,14 @@ export async function messagingRoutes(app: FastifyInstance, opts: RouteOptions):
     if (!claims) throw notFound('Link')
     const token = signLink(opts.config, { purpose: 'manage', subscriberId: claims.subscriberId, linkVersion: claims.linkVersion })
     return reply.redirect(`/alerts/manage/${token}`, 303)
+  })
+
+  // A tracked link in a message body: note the first click on that delivery, then go on.
+  app.get<{ Params: { token: string } }>('/alerts/c/:token', { config: { rateLimit: { max: 120, timeWindow: '1 minute' } } }, async (req, reply) => {
+    const check = verifyLink(opts.config, req.params.token, 'click')
+    const url = check.ok ? check.claims.url : undefined
+    if (!check.ok || !url || !/^https?:\/\//.test(url) || typeof check.claims.deliveryId !== 'number') throw notFound('Link')
+    await opts.services.db.query('update msg_deliveries set clicked_at = coalesce(clicked_at, now()) where id = $1', [check.claims.deliveryId])
+    return reply.redirect(url, 302)
   })
 }
