@@ -7,6 +7,7 @@ import type { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
 import * as schema from './schema.ts'
+import { pgTransaction } from './pg-transaction.ts'
 
 export type Schema = typeof schema
 export type DrizzleDb = ReturnType<typeof drizzlePglite<Schema>> | ReturnType<typeof drizzlePg<Schema>>
@@ -86,20 +87,7 @@ async function createPostgres(url: string, max: number): Promise<Database> {
     kind: 'postgres',
     orm,
     query,
-    transaction: async fn => {
-      const client = await pool.connect()
-      try {
-        await client.query('begin')
-        const result = await fn(async <T,>(text: string, params: unknown[] = []) => (await client.query(text, params)).rows as T[])
-        await client.query('commit')
-        return result
-      } catch (err) {
-        await client.query('rollback').catch(() => {})
-        throw err
-      } finally {
-        client.release()
-      }
-    },
+    transaction: fn => pgTransaction(pool, fn),
     ping: () => (closed ? Promise.resolve(false) : answers(() => pool.query('select 1'))),
     close: async () => {
       if (closed) return

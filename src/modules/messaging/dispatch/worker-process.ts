@@ -16,6 +16,7 @@
 import pg from 'pg'
 import { loadConfig } from '../../../config.ts'
 import type { Database } from '../../../platform/db/client.ts'
+import { pgTransaction } from '../../../platform/db/pg-transaction.ts'
 import { createAuditService } from '../../../platform/audit/service.ts'
 import { createReceipts } from '../../../platform/channels/receipts.ts'
 import { createOutboxChannel } from '../../../platform/channels/outbox.ts'
@@ -88,20 +89,7 @@ function postgresOnly(url: string, max: number): Database {
       throw new Error('The dispatch worker process has no ORM')
     },
     query,
-    async transaction(fn) {
-      const client = await pool.connect()
-      try {
-        await client.query('begin')
-        const result = await fn(async <T,>(text: string, params: unknown[] = []) => (await client.query(text, params)).rows as T[])
-        await client.query('commit')
-        return result
-      } catch (err) {
-        await client.query('rollback').catch(() => {})
-        throw err
-      } finally {
-        client.release()
-      }
-    },
+    transaction: fn => pgTransaction(pool, fn),
     ping: () => pool.query('select 1').then(() => true, () => false),
     close: () => pool.end(),
     raw: { pool },
