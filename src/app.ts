@@ -23,6 +23,7 @@ import { authRoutes } from './platform/auth/web/routes.ts'
 import { auditRoutes } from './platform/audit/web/routes.ts'
 import { channelsRoutes } from './platform/channels/web/routes.ts'
 import { messagingRoutes } from './modules/messaging/web/routes.ts'
+import { neighbourhoodsRoutes } from './modules/neighbourhoods/web/routes.ts'
 
 export interface AppDeps {
   config: Config
@@ -107,6 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(auditRoutes, { services, config })
   await app.register(channelsRoutes, { services, config })
   await app.register(messagingRoutes, { services, config })
+  await app.register(neighbourhoodsRoutes, { services, config })
   return app
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { Services } from './services.ts'
 import type { Role } from './platform/auth/schema.ts'
 import { loadDemoArea } from './modules/areas/demo.ts'
+import { loadDemoNeighbourhoods } from './modules/neighbourhoods/demo.ts'
 
 export const DEMO_EMAIL_DOMAIN = 'demo.beacon.example'
 
@@ -49,6 +50,7 @@ export async function seedDemo(services: Services, opts: { seed: number; passwor
   for (const a of accounts) {
     await services.auth.createStaffUser({ email: a.email, name: a.name, password, grants: [{ role: a.role, areaId: a.areaId }] })
   }
+  await loadDemoNeighbourhoods(services, { seed: opts.seed, now: new Date() })
   return {
     seeded: true,
     ...(opts.password ? {} : { generatedPassword: password }),

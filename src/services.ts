@@ -8,6 +8,7 @@ import type { Channels } from './platform/channels/types.ts'
 import { createJobs, type Jobs } from './platform/jobs/index.ts'
 import { SEND_EMAIL, sendEmailJob } from './platform/jobs/send-email.ts'
 import { createMessagingService, type MessagingService } from './modules/messaging/service.ts'
+import { createNeighbourhoodsService, type NeighbourhoodsService } from './modules/neighbourhoods/service.ts'
 
 /**
  * The composition root: every service, wired by hand. Route plugins and jobs receive
@@ -21,7 +22,8 @@ export async function createServices(config: Config, db: Database, overrides: Pa
   const areas = overrides.areas ?? (await createAreasService(db))
   const auth = overrides.auth ?? createAuthService({ config, db, audit, channels, areas })
   const messaging = overrides.messaging ?? createMessagingService({ config, db, audit, channels, jobs, areas })
-  return { config, db, audit, channels, jobs, areas, auth, messaging }
+  const neighbourhoods = overrides.neighbourhoods ?? createNeighbourhoodsService({ config, db, audit, channels, jobs, areas })
+  return { config, db, audit, channels, jobs, areas, auth, messaging, neighbourhoods }
 }
 
 export type Services = {
@@ -33,4 +35,5 @@ export type Services = {
   areas: Awaited<ReturnType<typeof createAreasService>>
   auth: ReturnType<typeof createAuthService>
   messaging: MessagingService
+  neighbourhoods: NeighbourhoodsService
 }

@@ -108,11 +108,17 @@ export interface StaffNavigationItem {
 
 /** Roles that send community messages and answer replies. */
 const MESSAGING_ROLES: readonly Role[] = ['administrator', 'engagement_lead', 'neighbourhood_officer', 'opcc_officer']
+// Same lists as src/modules/neighbourhoods/roles.ts (the platform does not import modules).
+const NEIGHBOURHOOD_ROLES: readonly Role[] = ['administrator', 'engagement_lead', 'neighbourhood_officer']
+const STALENESS_ROLES: readonly Role[] = ['administrator', 'engagement_lead']
 
 /** The staff menu, filtered by role; `admin` items need the administrator role, `roles` items one of those. */
 const NAVIGATION: { href: string; text: string; admin: boolean; section: string; roles?: readonly Role[] }[] = [
   { href: '/staff', text: 'Home', admin: false, section: '/staff' },
   { href: '/staff/areas', text: 'Areas', admin: false, section: '/staff/areas' },
+  { href: '/staff/neighbourhoods', text: 'Neighbourhoods', admin: false, section: '/staff/neighbourhoods', roles: NEIGHBOURHOOD_ROLES },
+  { href: '/staff/contact', text: 'Contact inbox', admin: false, section: '/staff/contact', roles: NEIGHBOURHOOD_ROLES },
+  { href: '/staff/staleness', text: 'Staleness', admin: false, section: '/staff/staleness', roles: STALENESS_ROLES },
   { href: '/staff/messages', text: 'Messages', admin: false, section: '/staff/messages', roles: MESSAGING_ROLES },
   { href: '/staff/imports/boundaries', text: 'Imports', admin: true, section: '/staff/imports' },
   { href: '/staff/users', text: 'Users', admin: true, section: '/staff/users' },

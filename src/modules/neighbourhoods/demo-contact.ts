@@ -1,0 +1,4 @@
+import type { Services } from '../../services.ts'
+
+// Placeholder: replaced by the real demo loader.
+export async function loadDemoContact(_services: Services, _opts: { seed: number; now: Date }): Promise<void> {}

@@ -1,0 +1,5 @@
+import type { FastifyInstance } from 'fastify'
+import type { RouteOptions } from '../../../app.ts'
+
+// Placeholder: replaced by the real routes.
+export async function apiRoutes(_app: FastifyInstance, _opts: RouteOptions): Promise<void> {}
