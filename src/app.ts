@@ -36,6 +36,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** false on routes that take no browser form (APIs, webhooks): they skip the CSRF check */
     csrf?: boolean
+    /**
+     * true on public GET pages that are the same for every anonymous visitor (no form with a
+     * CSRF token, no flash): src/platform/http/page-cache.ts may serve them from memory.
+     */
+    pageCache?: boolean
   }
 }
 
