@@ -56,6 +56,22 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATA_DIR: tmp(), SMS_PROVIDER: 'notify' })).toThrow(/NOTIFY_API_KEY[\s\S]*NOTIFY_SMS_TEMPLATE_ID/)
   })
 
+  it('reads the inbound email adapters and open reporting, off unless set', () => {
+    const off = loadConfig({ DATA_DIR: tmp() }).messaging
+    expect(off.providerReportsOpens).toBe(false)
+    expect(off.inbound).toEqual({ sendgridToken: undefined, mailgunSigningKey: undefined })
+    const on = loadConfig({
+      DATA_DIR: tmp(),
+      MESSAGING_PROVIDER_REPORTS_OPENS: 'true',
+      SENDGRID_INBOUND_TOKEN: 'abcdefghijklmnopqrstuvwx-1',
+      MAILGUN_WEBHOOK_SIGNING_KEY: 'key-0123456789abcdef',
+    }).messaging
+    expect(on.providerReportsOpens).toBe(true)
+    expect(on.inbound).toEqual({ sendgridToken: 'abcdefghijklmnopqrstuvwx-1', mailgunSigningKey: 'key-0123456789abcdef' })
+    expect(() => loadConfig({ DATA_DIR: tmp(), SENDGRID_INBOUND_TOKEN: 'short' })).toThrow(/SENDGRID_INBOUND_TOKEN: must be at least 24/)
+    expect(() => loadConfig({ DATA_DIR: tmp(), SENDGRID_INBOUND_TOKEN: 'has spaces in it, which break a URL path' })).toThrow(/SENDGRID_INBOUND_TOKEN/)
+  })
+
   it('treats empty values as unset', () => {
     expect(loadConfig({ DATA_DIR: tmp(), PORT: '', DATABASE_URL: '' }).port).toBe(3000)
   })

@@ -53,6 +53,9 @@ const envSchema = z.object({
   MESSAGING_FAILURES_BEFORE_FAILING: z.coerce.number().int().min(1).default(3),
   MESSAGING_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(6),
   MESSAGING_DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(7),
+  MESSAGING_PROVIDER_REPORTS_OPENS: bool.default(false),
+  SENDGRID_INBOUND_TOKEN: z.string().min(24, 'must be at least 24 characters').regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, - and _ only').optional(),
+  MAILGUN_WEBHOOK_SIGNING_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
 
   SIGNIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
   SIGNIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
@@ -107,6 +110,15 @@ export interface Config {
     maxAttempts: number
     /** local hour at which daily and weekly digests go out */
     digestHour: number
+    /** the email provider tracks opens and posts them to Beacon (Mailgun events webhook); otherwise opens show "Not tracked" */
+    providerReportsOpens: boolean
+    /** inbound email adapters: unset = that adapter's webhook answers 404 */
+    inbound: {
+      /** secret in SendGrid Inbound Parse's URL (/webhooks/inbound/sendgrid/<token>, or as its basic-auth password) */
+      sendgridToken: string | undefined
+      /** Mailgun's HTTP webhook signing key: checks routes' forwarded replies and event webhooks */
+      mailgunSigningKey: string | undefined
+    }
   }
 }
 
@@ -193,6 +205,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       failuresBeforeFailing: e.MESSAGING_FAILURES_BEFORE_FAILING,
       maxAttempts: e.MESSAGING_MAX_ATTEMPTS,
       digestHour: e.MESSAGING_DIGEST_HOUR,
+      providerReportsOpens: e.MESSAGING_PROVIDER_REPORTS_OPENS,
+      inbound: { sendgridToken: e.SENDGRID_INBOUND_TOKEN, mailgunSigningKey: e.MAILGUN_WEBHOOK_SIGNING_KEY },
     },
     auth: {
       maxAttempts: e.SIGNIN_MAX_ATTEMPTS,

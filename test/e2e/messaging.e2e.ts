@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { launchBrowser, newContext, verifyOnPage } from './support/browser.ts'
 import { readLatestOutboxMessage, signInAsAdmin } from './support/admin.ts'
 import { SignInPage, verifyStaffHome } from './pages/staff.ts'
+import { ComposePage } from './pages/messaging.ts'
 import { demoExamples } from '../../src/modules/areas/demo.ts'
 
 const ex = demoExamples(2026)
@@ -42,7 +43,11 @@ describe('community messaging journey', () => {
     await page.getByRole('button', { name: 'Menu' }).click()
     await page.getByRole('link', { name: 'Community alerts' }).click()
     await verifyOnPage(page, /Get community alerts/)
-    await page.goto('/alerts/sign-up')
+    // The sign-up page in Welsh, and back to English by its language link.
+    await page.goto('/alerts/sign-up?lang=cy')
+    await verifyOnPage(page, 'Cofrestru ar gyfer rhybuddion cymunedol')
+    expect(await page.locator('html').getAttribute('lang')).toBe('cy')
+    await page.getByRole('link', { name: 'English', exact: true }).click()
     await verifyOnPage(page, 'Sign up for community alerts')
     await page.getByLabel('Email address').fill(RESIDENT)
     await page.getByLabel('Your home postcode').fill(home.postcode)
@@ -75,15 +80,18 @@ describe('community messaging journey', () => {
     await page.getByRole('link', { name: 'Messages', exact: true }).click()
     await verifyOnPage(page, 'Messages')
     await page.getByRole('button', { name: 'Compose a message' }).click()
-    await verifyOnPage(page, /message/i)
-    // The translation fieldsets have their own Title and Message fields, so the English ones go by id.
-    await page.locator('#title').fill(TITLE)
-    await page.locator('#bodyMarkdown').fill('Three sheds were broken into this week.\n\n**Please** lock sheds and mark your tools.')
-    await page.getByLabel('Text message (SMS)').fill(`Police: 3 shed break-ins in ${home.neighbourhoodName} this week. Please lock sheds.`)
-    await page.getByLabel('Category').selectOption({ label: 'Crime alerts' })
-    await page.getByLabel('High').check()
-    await page.getByLabel(home.neighbourhoodName, { exact: true }).check()
-    await page.getByRole('button', { name: 'Save draft' }).click()
+    const compose = await ComposePage.arrived(page)
+    await compose.write({
+      title: TITLE,
+      body: 'Three sheds were broken into this week.\n\n**Please** lock sheds and mark your tools.',
+      sms: `Police: 3 shed break-ins in ${home.neighbourhoodName} this week. Please lock sheds.`,
+      category: 'Crime alerts',
+      priority: 'High',
+    })
+    // The area picker: found by name as you type, chosen at once, and the live count follows.
+    await compose.findAndTick(home.neighbourhoodName)
+    await expect.poll(() => compose.liveCount()).toMatch(/^(About )?[\d,]+ (person|people): /)
+    await compose.saveDraft()
     await verifyOnPage(page, TITLE)
     await expect.poll(() => page.locator('main').innerText()).toMatch(/\b1\b.*(person|people|recipient)/i)
 
@@ -95,6 +103,26 @@ describe('community messaging journey', () => {
     await page.getByRole('button', { name: 'Send or ask for approval' }).click()
     await verifyOnPage(page, TITLE)
     await expect.poll(() => page.locator('main').innerText()).toMatch(/sending|sent/i)
+  })
+
+  it('a lead picks areas without JavaScript: find, tick, remove, keeping what was typed', async () => {
+    const context = await newContext(browser, inject('baseURL'), { javaScriptEnabled: false })
+    const page = await context.newPage()
+    const signIn = await SignInPage.open(page)
+    await signIn.signIn('lead@demo.beacon.example', inject('demoPassword'))
+    await verifyStaffHome(page, 'Lee Engagement')
+    const compose = await ComposePage.open(page)
+    await compose.write({ title: 'Kept while picking areas', body: 'Draft text.', category: 'Events and meetings' })
+    await compose.findAndTick(home.neighbourhoodName, { javaScript: false })
+    // Find again (a second place): the first tick joins "Areas chosen", and the title is kept.
+    await compose.findAndTick(ex.postcodes[1]!.neighbourhoodName, { javaScript: false })
+    await page.getByRole('button', { name: 'Find', exact: true }).click()
+    await verifyOnPage(page, 'Compose a message')
+    expect(await compose.chosen()).toEqual([home.neighbourhoodName, ex.postcodes[1]!.neighbourhoodName])
+    expect(await page.locator('#title').inputValue()).toBe('Kept while picking areas')
+    await compose.remove(home.neighbourhoodName, { javaScript: false })
+    expect(await compose.chosen()).toEqual([ex.postcodes[1]!.neighbourhoodName])
+    await context.close()
   })
 
   let replyLink = ''

@@ -4,7 +4,24 @@ import { testConfig } from '../../config.ts'
 import type { Database } from '../../platform/db/client.ts'
 import { seedTestAreas } from '../../platform/auth/testing.ts'
 import { addDelivery, addMessage, addSubscriber, messagingDeps } from './fixtures.testing.ts'
-import { createInboundEmail, replyAddress, replyHeaders, signInbound, stripQuoted, verifyInbound } from './inbound-email.ts'
+import {
+  addressList,
+  basicAuthPassword,
+  createInboundEmail,
+  createMailgunVerifier,
+  deliveryIdFromMessageId,
+  fromMailgun,
+  fromSendGrid,
+  parseHeaderBlock,
+  replyAddress,
+  replyHeaders,
+  sameSecret,
+  signInbound,
+  signMailgun,
+  stripQuoted,
+  verifyInbound,
+} from './inbound-email.ts'
+import { mailgunReply, sendGridReply } from './web/webhooks/fixtures.testing.ts'
 import { signLink } from './links.ts'
 
 const config = testConfig()
@@ -103,5 +120,66 @@ describe('recordInboundEmail', () => {
     expect(await inbound.recordInboundEmail({ from: 'eve@example.com', inReplyTo: `<delivery-${delivery}@x>`, to: 'a@b', text: 'x' })).toEqual({ ok: false, reason: 'unknown-sender' })
     expect(await inbound.recordInboundEmail({ from: 'ann@example.com', to: replyAddress(config, closedDelivery), text: 'x' })).toEqual({ ok: false, reason: 'replies-closed' })
     expect(await inbound.recordInboundEmail({ from: 'ann@example.com', to: replyAddress(config, delivery), text: '> just quoted' })).toEqual({ ok: false, reason: 'empty' })
+  })
+})
+
+describe('provider adapters', () => {
+  it('reads SendGrid Inbound Parse: envelope and To addresses, threading headers from the raw block', () => {
+    const email = fromSendGrid(
+      sendGridReply({ from: 'Ann Example <ann@example.com>', to: '"Demo Shire Police" <reply+12.00ff@beacon.example>', text: 'Yes\n\nOn Mon wrote:\n> Appeal', inReplyTo: '<delivery-12@beacon.example>' }),
+    )!
+    expect(email.from).toBe('Ann Example <ann@example.com>')
+    expect(email.to).toEqual(['reply+12.00ff@beacon.example', '"Demo Shire Police" <reply+12.00ff@beacon.example>'])
+    expect(email.inReplyTo).toBe('<delivery-12@beacon.example>')
+    expect(email.references).toBe('<delivery-12@beacon.example>')
+    expect(email.text).toBe('Yes\n\nOn Mon wrote:\n> Appeal')
+    // Folded header lines are joined.
+    expect(email.headers!['dkim-signature']).toContain('d=example.com; s=20150623;')
+    expect(email.headers!.received).toContain('for <"Demo Shire Police" <reply+12.00ff@beacon.example>>')
+    // Only HTML: text is made from it, without the quoted message.
+    const htmlOnly = fromSendGrid({ ...sendGridReply({ from: 'ann@example.com', to: 'x@y', text: '' }), html: '<div>I saw <b>two</b> men&nbsp;there<br>at 2am</div><blockquote>Original appeal</blockquote>' })!
+    expect(htmlOnly.text).toBe('I saw two men there\nat 2am')
+    // The raw MIME format is not read.
+    expect(fromSendGrid({ email: 'From: ann@example.com\r\n\r\nHi', to: 'x@y' })).toBeNull()
+  })
+
+  it('reads a Mailgun route forward: recipient, stripped text, headers from message-headers', () => {
+    const fields = mailgunReply({ from: 'Ann <ann@example.com>', recipient: 'reply+12.00ff@beacon.example', bodyPlain: 'A white van.\n\nOn Mon, Police wrote:\n> Appeal', inReplyTo: '<delivery-12@beacon.example>' })
+    const email = fromMailgun(fields)!
+    expect(email).toMatchObject({ from: 'Ann <ann@example.com>', text: 'A white van.', inReplyTo: '<delivery-12@beacon.example>', references: '<delivery-12@beacon.example>' })
+    expect(email.to).toEqual(['reply+12.00ff@beacon.example', 'reply+12.00ff@beacon.example'])
+    expect(email.headers!['x-mailgun-incoming']).toBe('Yes')
+    // Without the top-level header fields, message-headers still carries In-Reply-To.
+    const { 'In-Reply-To': _a, References: _b, ...bare } = fields
+    expect(fromMailgun(bare)!.inReplyTo).toBe('<delivery-12@beacon.example>')
+    expect(fromMailgun({ recipient: 'x@y' })).toBeNull()
+  })
+
+  it('checks Mailgun signatures: right key, five-minute window, each token once', () => {
+    const verify = createMailgunVerifier('key-test-signing-key')
+    const at = new Date('2026-03-02T10:00:00Z')
+    const ts = String(Math.floor(at.getTime() / 1000))
+    const token = 'a8ce0edb2dd8301dee6c2405235584e45aa91d1e9f979f3de0'
+    const signature = signMailgun('key-test-signing-key', ts, token)
+    expect(signature).toMatch(/^[0-9a-f]{64}$/)
+    expect(verify({ timestamp: ts, token, signature: signMailgun('another-key-xxxxxx', ts, token) }, at)).toBe('bad-signature')
+    expect(verify({ timestamp: ts, token: token + 'x', signature }, at)).toBe('bad-signature')
+    expect(verify({ timestamp: ts, token }, at)).toBe('bad-signature')
+    expect(verify({ timestamp: ts, token, signature }, new Date(at.getTime() + 301_000))).toBe('stale')
+    expect(verify({ timestamp: ts, token, signature }, at)).toBe('ok')
+    expect(verify({ timestamp: ts, token, signature }, at)).toBe('replayed')
+  })
+
+  it('splits address lists, reads basic auth and finds deliveries in Message-IDs', () => {
+    expect(addressList('Ann <a@x>, "Smith, Bob" <b@y>,c@z')).toEqual(['Ann <a@x>', '"Smith, Bob" <b@y>', 'c@z'])
+    expect(parseHeaderBlock('In-Reply-To: <a@b>\r\nReferences: <x@y>\r\n <z@w>\r\n')).toEqual({ 'in-reply-to': '<a@b>', references: '<x@y> <z@w>' })
+    expect(basicAuthPassword(`Basic ${Buffer.from('beacon:s3cret:with:colons').toString('base64')}`)).toBe('s3cret:with:colons')
+    expect(basicAuthPassword('Bearer x')).toBeUndefined()
+    expect(sameSecret('abc', 'abc')).toBe(true)
+    expect(sameSecret('abd', 'abc')).toBe(false)
+    expect(sameSecret(undefined, 'abc')).toBe(false)
+    expect(deliveryIdFromMessageId('delivery-42@beacon.example')).toBe(42)
+    expect(deliveryIdFromMessageId('<delivery-42@beacon.example>')).toBe(42)
+    expect(deliveryIdFromMessageId('<CAGUmVPh@mail.example.com>')).toBeNull()
   })
 })

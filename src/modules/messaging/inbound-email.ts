@@ -201,3 +201,214 @@ export function verifyInbound(secret: string, timestamp: string | undefined, sig
   const given = Buffer.from(signature)
   return given.length === expected.length && timingSafeEqual(given, expected)
 }
+
+// ---------------------------------------------------------------- provider adapters
+//
+// Each provider posts a received email in its own shape. These turn that shape into an
+// InboundEmail (pure functions, so the tests run them on the providers' documented payloads),
+// and check the provider's own proof that the post came from it.
+
+/** Form fields as a provider posted them: one string each (the first if a field is repeated). */
+export type ProviderFields = Record<string, string>
+
+/** Splits an address header ("Ann <a@x>, \"Smith, Bob\" <b@y>") into its addresses, respecting quotes and brackets. */
+export function addressList(header: string | undefined): string[] {
+  if (!header) return []
+  const out: string[] = []
+  let current = ''
+  let quoted = false
+  let angle = 0
+  for (const ch of header) {
+    if (ch === '"') quoted = !quoted
+    else if (!quoted && ch === '<') angle++
+    else if (!quoted && ch === '>') angle = Math.max(0, angle - 1)
+    if (ch === ',' && !quoted && angle === 0) {
+      if (current.trim()) out.push(current.trim())
+      current = ''
+    } else current += ch
+  }
+  if (current.trim()) out.push(current.trim())
+  return out
+}
+
+/**
+ * A raw header block ("Name: value" lines, folded lines continuing with white space) as a
+ * map of lower-cased names to values; a repeated header's values are joined with a space.
+ */
+export function parseHeaderBlock(block: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = {}
+  if (!block) return headers
+  const lines = block.replace(/\r\n?/g, '\n').split('\n')
+  let name = ''
+  for (const line of lines) {
+    if (/^[ \t]/.test(line) && name) {
+      headers[name] += ` ${line.trim()}`
+      continue
+    }
+    const m = /^([!-9;-~]+):\s*(.*)$/.exec(line)
+    if (!m) {
+      name = ''
+      continue
+    }
+    name = m[1]!.toLowerCase()
+    headers[name] = headers[name] ? `${headers[name]} ${m[2]!.trim()}` : m[2]!.trim()
+  }
+  return headers
+}
+
+/**
+ * Plain text from an HTML reply, for the rare email with no text part. Quoted messages
+ * (blockquotes) are dropped, as stripQuoted drops "> " lines; everything else loses its tags.
+ */
+export function htmlToText(html: string): string {
+  return html
+    .replace(/<(script|style|head)[\s\S]*?<\/\1\s*>/gi, '')
+    .replace(/<blockquote[\s\S]*<\/blockquote\s*>/gi, '\n')
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/(p|div|li|h[1-6]|tr)\s*>/gi, '\n')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/[ \t]+\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()
+}
+
+const bodyText = (text: string | undefined, html: string | undefined) => (text && text.trim() ? text : html ? htmlToText(html) : '')
+
+/**
+ * SendGrid Inbound Parse (the default, parsed format: multipart/form-data with `headers`,
+ * `from`, `to`, `subject`, `text`, `html`, `envelope`…). The reply address is found in the
+ * SMTP envelope (`envelope.to`) and in the To header; threading headers come from the raw
+ * `headers` block. Answers null when the post is not an email Beacon can read (for example
+ * the "raw" format, which sends the whole MIME message in `email`).
+ */
+export function fromSendGrid(fields: ProviderFields): InboundEmail | null {
+  const headers = parseHeaderBlock(fields.headers)
+  const from = fields.from || headers.from
+  const text = bodyText(fields.text, fields.html)
+  if (!from || (!text && !fields.html)) return null
+  let envelopeTo: string[] = []
+  try {
+    const envelope = JSON.parse(fields.envelope ?? '{}') as { to?: unknown }
+    if (Array.isArray(envelope.to)) envelopeTo = envelope.to.filter((x): x is string => typeof x === 'string')
+  } catch {
+    // A missing or broken envelope leaves the To header to match on.
+  }
+  return {
+    from,
+    to: [...envelopeTo, ...addressList(fields.to || headers.to), ...addressList(fields.cc || headers.cc)],
+    subject: fields.subject ?? headers.subject,
+    text,
+    inReplyTo: headers['in-reply-to'],
+    references: headers.references,
+    headers,
+  }
+}
+
+/**
+ * Mailgun routes, forward() to a URL (the "fully parsed" format:
+ * application/x-www-form-urlencoded, or multipart/form-data when the email has attachments).
+ * `recipient` is the SMTP envelope's recipient; `stripped-text` is Mailgun's own cut of the
+ * reply without the quoted message (Beacon still applies its own); `message-headers` is a JSON
+ * list of [name, value] pairs. Answers null when the post is not an email.
+ */
+export function fromMailgun(fields: ProviderFields): InboundEmail | null {
+  const headers: Record<string, string> = {}
+  try {
+    const list = JSON.parse(fields['message-headers'] ?? '[]') as unknown
+    if (Array.isArray(list))
+      for (const pair of list)
+        if (Array.isArray(pair) && typeof pair[0] === 'string' && typeof pair[1] === 'string') {
+          const name = pair[0].toLowerCase()
+          headers[name] = headers[name] ? `${headers[name]} ${pair[1]}` : pair[1]
+        }
+  } catch {
+    // Without the header list, the top-level fields below still carry the threading headers.
+  }
+  const from = fields.from || headers.from || fields.sender
+  const text = bodyText(fields['stripped-text'] || fields['body-plain'], fields['stripped-html'] || fields['body-html'])
+  if (!from || !text) return null
+  return {
+    from,
+    to: [...addressList(fields.recipient), ...addressList(fields.To || headers.to)],
+    subject: fields.subject ?? headers.subject,
+    text,
+    inReplyTo: fields['In-Reply-To'] || headers['in-reply-to'],
+    references: fields.References || headers.references,
+    headers,
+  }
+}
+
+/** How old (either way, in seconds) a Mailgun signature's timestamp may be. */
+export const MAILGUN_MAX_AGE_SECONDS = 300
+
+/**
+ * Mailgun's proof that a post came from it: `signature` is the hex HMAC-SHA256 of
+ * timestamp + token keyed by the webhook signing key. The timestamp must be within five
+ * minutes, and each token is accepted once (kept for as long as its timestamp is fresh), so a
+ * captured post cannot be replayed.
+ */
+export function createMailgunVerifier(signingKey: string, maxAgeSeconds = MAILGUN_MAX_AGE_SECONDS) {
+  const seen = new Map<string, number>()
+  return (sig: { timestamp?: unknown; token?: unknown; signature?: unknown }, at = new Date()): 'ok' | 'bad-signature' | 'stale' | 'replayed' => {
+    const { timestamp, token, signature } = sig
+    if (typeof timestamp !== 'string' && typeof timestamp !== 'number') return 'bad-signature'
+    if (typeof token !== 'string' || typeof signature !== 'string' || !/^\d{1,12}$/.test(String(timestamp)) || token.length > 200) return 'bad-signature'
+    const expected = Buffer.from(createHmac('sha256', signingKey).update(`${timestamp}${token}`).digest('hex'))
+    const given = Buffer.from(signature.toLowerCase())
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'bad-signature'
+    const now = Math.floor(at.getTime() / 1000)
+    if (Math.abs(now - Number(timestamp)) > maxAgeSeconds) return 'stale'
+    for (const [t, until] of seen) if (until < now) seen.delete(t)
+    if (seen.has(token)) return 'replayed'
+    seen.set(token, Number(timestamp) + maxAgeSeconds)
+    return 'ok'
+  }
+}
+
+/** Signs like Mailgun does (for tests and for checking a set-up by hand). */
+export function signMailgun(signingKey: string, timestamp: number | string, token: string): string {
+  return createHmac('sha256', signingKey).update(`${timestamp}${token}`).digest('hex')
+}
+
+/** Compares a secret from a URL or a header with the configured one, in constant time. */
+export function sameSecret(given: string | undefined, expected: string): boolean {
+  if (!given) return false
+  const a = createHmac('sha256', 'beacon-compare').update(given).digest()
+  const b = createHmac('sha256', 'beacon-compare').update(expected).digest()
+  return timingSafeEqual(a, b)
+}
+
+/** The password of an HTTP basic Authorization header, or undefined. */
+export function basicAuthPassword(header: string | undefined): string | undefined {
+  const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '')
+  if (!m) return undefined
+  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8')
+  const colon = decoded.indexOf(':')
+  return colon < 0 ? undefined : decoded.slice(colon + 1)
+}
+
+/** The delivery a provider's event names through the Message-ID dispatch gave it (`<delivery-<id>@domain>`). */
+export function deliveryIdFromMessageId(messageId: unknown): number | null {
+  if (typeof messageId !== 'string') return null
+  const m = /^<?delivery-(\d{1,18})@[^>\s]+>?$/.exec(messageId.trim())
+  return m ? Number(m[1]) : null
+}
+
+/**
+ * Records an "opened" event a provider reported for an email delivery: the first open only
+ * (opened_at is never moved later), and only for email. Answers whether a delivery was found.
+ * Beacon adds no tracking pixel; this is only reached when a provider tracks opens itself.
+ */
+export async function recordOpen(db: MessagingDeps['db'], deliveryId: number, at: Date): Promise<boolean> {
+  const rows = await db.query<{ id: string }>(
+    `update msg_deliveries set opened_at = least(coalesce(opened_at, $2), $2) where id = $1 and channel = 'email' returning id`,
+    [deliveryId, at],
+  )
+  return rows.length > 0
+}

@@ -4,6 +4,7 @@ import type { AuditActor } from '../../platform/audit/service.ts'
 import { AppError } from '../../platform/errors.ts'
 import type { MessagingDeps } from './deps.ts'
 import type { MessagingChannel } from './schema.ts'
+import { answerEmailText, answerSmsText } from './subscribers-texts.ts'
 
 /** The Neighbourhood Policing Guarantee: residents get an answer within 72 hours. */
 export const REPLY_TARGET_HOURS = 72
@@ -128,6 +129,8 @@ export interface ReplyDetail extends InboxRow {
   contact: { channel: MessagingChannel; address: string } | null
   messageAllowsReplies: boolean
   messageAreaId: string
+  /** the resident's language: the answer's framing words follow it */
+  language: string | null
 }
 
 export interface InboxQuery {
@@ -210,6 +213,7 @@ export function createInboxService(deps: MessagingDeps) {
         email_confirmed: boolean
         phone: string | null
         phone_confirmed: boolean
+        language: string | null
       }
     >(
       `${baseSelect.replace(
@@ -221,7 +225,7 @@ export function createInboxService(deps: MessagingDeps) {
         'u.name as assignee_name',
         `u.name as assignee_name, r.area_path, r.answer, ab.name as answered_by_name, r.answer_channel, r.subscriber_id,
          m.allow_replies, m.area_id as message_area_id, s.id is not null as sub_exists, s.email,
-         s.email_confirmed_at is not null as email_confirmed, s.phone, s.phone_confirmed_at is not null as phone_confirmed`,
+         s.email_confirmed_at is not null as email_confirmed, s.phone, s.phone_confirmed_at is not null as phone_confirmed, s.language`,
       )}
        where r.id = $1 and ${inScope('r.area_path', 2)}`,
       [id, viewer.paths],
@@ -245,6 +249,7 @@ export function createInboxService(deps: MessagingDeps) {
       contact: usable ? { channel: usable.channel, address: usable.address! } : null,
       messageAllowsReplies: r.allow_replies,
       messageAreaId: r.message_area_id,
+      language: r.language,
     }
     return detail
   }
@@ -365,18 +370,10 @@ export function createInboxService(deps: MessagingDeps) {
       const { channel, address } = reply.contact
       try {
         if (channel === 'email') {
-          const quoted = reply.body
-            .split(/\r?\n/)
-            .map(l => `> ${l}`)
-            .join('\n')
-          await channels.email.sendEmail({
-            to: address,
-            subject: `Re: ${reply.messageTitle}`,
-            text: `${text}\n\n${config.brand.forceName}\n\n---\nYou replied to our message "${reply.messageTitle}":\n\n${quoted}\n`,
-            reference: `reply-${id}`,
-          })
+          const words = answerEmailText(config, { answer: text, messageTitle: reply.messageTitle, reply: reply.body }, reply.language)
+          await channels.email.sendEmail({ to: address, ...words, reference: `reply-${id}` })
         } else {
-          await channels.sms.sendSms({ to: address, text: `${config.brand.forceName}: ${text}`, reference: `reply-${id}` })
+          await channels.sms.sendSms({ to: address, text: answerSmsText(config, text), reference: `reply-${id}` })
         }
       } catch (err) {
         await db.query(

@@ -9,7 +9,7 @@ import { validateMarkdown } from './markdown.ts'
 import { renderEmail, renderSms } from './render.ts'
 import { LANGUAGES, ORGANISATIONS, PRIORITIES, type MessageStatus, type Organisation, type Priority } from './schema.ts'
 import { smsLength } from './sms-length.ts'
-import { countRecipients, liveCount, messageTargets, writeDeliveries, type LiveCount, type Targets } from './targeting.ts'
+import { countRecipients, liveCount, messageTargets, prepareTargetingTransaction, writeDeliveries, type LiveCount, type Targets } from './targeting.ts'
 
 /**
  * Composing, targeting, approving, scheduling and sending community messages.
@@ -295,8 +295,8 @@ export function createMessagesService(deps: MessagingDeps) {
       // Someone else (another click, the scheduler) got there first: nothing more to do.
       if (!claimed) return null
       // One big set-based statement: room to hash the audience in memory instead of spilling
-      // to disk. Applies to this transaction only.
-      await q(`set local work_mem = '256MB'`)
+      // to disk, no JIT. Applies to this transaction only.
+      await prepareTargetingTransaction(q)
       const written = await writeDeliveries({ query: q }, message.id)
       // Rolls the status back too: nothing is sent and the author is told why.
       if (written.people === 0) throw noRecipients()

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import {
-  pgTable, text, integer, smallint, boolean, timestamp, uuid, jsonb, bigint, index, uniqueIndex, primaryKey, date,
+  pgTable, text, integer, smallint, boolean, timestamp, uuid, jsonb, bigint, index, uniqueIndex, primaryKey, date, doublePrecision,
 } from 'drizzle-orm/pg-core'
 
 /**
@@ -267,6 +267,16 @@ export const deliveries = pgTable(
     index('msg_deliveries_subscriber_idx').on(t.subscriberId),
   ],
 )
+
+/**
+ * Provider rate limits shared by every dispatch process: one token bucket per provider
+ * account, refilled and drawn from with one UPDATE (dispatch/rate-limiter.ts).
+ */
+export const rateBuckets = pgTable('msg_rate_buckets', {
+  bucket: text('bucket').primaryKey(),
+  tokens: doublePrecision('tokens').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+})
 
 /** Digest emails: one per subscriber per day or week, listing non-urgent messages. */
 export const digests = pgTable(

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase } from '../../../test/helpers.ts'
 import type { Database } from '../../platform/db/client.ts'
 import { buildStatsFixture, messagingDeps, STATS_NOW as NOW } from './fixtures.testing.ts'
-import { createStatsService, periodEnding, toCsv } from './stats.service.ts'
+import { createStatsService, periodBetween, periodEnding, toCsv } from './stats.service.ts'
 
 describe('stats service', () => {
   let db: Database
@@ -15,7 +15,9 @@ describe('stats service', () => {
   beforeAll(async () => {
     db = await createTestDatabase()
     m = await buildStatsFixture(db)
-    stats = createStatsService(await messagingDeps(db, () => NOW))
+    // As if the email provider reported opens (MESSAGING_PROVIDER_REPORTS_OPENS=true).
+    const deps = await messagingDeps(db, () => NOW)
+    stats = createStatsService({ ...deps, config: { ...deps.config, messaging: { ...deps.config.messaging, providerReportsOpens: true } } })
   })
   afterAll(async () => db.close())
 
@@ -50,6 +52,26 @@ describe('stats service', () => {
       ['Burglary appeal', 6, 2, 2],
     ])
     expect(await stats.messageReports(lead, periodEnding(new Date('2026-02-01T00:00:00Z'), 28))).toEqual([])
+  })
+
+  it('says opens are not tracked (null, never 0) unless the provider reports them', async () => {
+    const untracked = createStatsService(await messagingDeps(db, () => NOW))
+    expect(untracked.opensTracked).toBe(false)
+    const report = await untracked.messageReport(north, m.m1)
+    expect(report!.message.opened).toBeNull()
+    expect(report!.byChannel.map(c => c.opened)).toEqual([null, null])
+    expect((await untracked.messageReports(lead, period)).map(r => r.opened)).toEqual([null, null])
+  })
+
+  it('takes a period between two instants, counting per week over its real length', async () => {
+    const custom = periodBetween(new Date('2026-02-10T00:00:00Z'), NOW)
+    expect(custom.days).toBe(28)
+    expect((await stats.messageReports(lead, periodBetween(new Date('2026-03-01T00:00:00Z'), new Date('2026-03-02T00:00:00Z')))).map(r => r.title)).toEqual(['Burglary appeal'])
+    const pick = (await stats.areaReports(lead, custom)).find(r => r.id === 'test-n01')!
+    expect(pick).toMatchObject({ deliveries: 3, perMemberPerWeek: 0.4, mostPerWeek: 0.5 })
+    // The same deliveries over a fortnight: twice as many a week.
+    const fortnight = (await stats.areaReports(lead, periodBetween(new Date('2026-02-24T00:00:00Z'), NOW))).find(r => r.id === 'test-n01')!
+    expect(fortnight).toMatchObject({ deliveries: 3, perMemberPerWeek: 0.8, mostPerWeek: 1 })
   })
 
   it('works out members, members per 1,000, growth, conversion and frequency per area', async () => {

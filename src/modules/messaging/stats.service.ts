@@ -30,12 +30,20 @@ export function periodEnding(now: Date, days: number): Period {
   return { from: new Date(now.getTime() - days * 86_400_000), to: now, days }
 }
 
+/** From one instant to another (a period the user chose); `days` is its length, for per-week figures. */
+export function periodBetween(from: Date, to: Date): Period {
+  return { from, to, days: Math.max(to.getTime() - from.getTime(), 0) / 86_400_000 }
+}
+
 export interface DeliveryFigures {
   targeted: number
   sent: number
   delivered: number
   failed: number
-  /** null where opening is not tracked (SMS) */
+  /**
+   * null where opening is not tracked: always for text messages, and for email unless the
+   * email provider reports opens (MESSAGING_PROVIDER_REPORTS_OPENS). Beacon adds no pixel.
+   */
   opened: number | null
   clicked: number
 }
@@ -150,7 +158,7 @@ const messageSql = (filter: string) => `
   left join u on u.message_id = msgs.id
   order by msgs.sent_at desc nulls last, msgs.id`
 
-const toMessage = (r: MessageRow): MessageFigures => ({
+const toMessage = (r: MessageRow, opensTracked: boolean): MessageFigures => ({
   id: r.id,
   title: r.title,
   areaId: r.area_id,
@@ -162,7 +170,7 @@ const toMessage = (r: MessageRow): MessageFigures => ({
   sent: n(r.sent),
   delivered: n(r.delivered),
   failed: n(r.failed),
-  opened: n(r.email_targeted) ? n(r.opened) : null,
+  opened: opensTracked && n(r.email_targeted) ? n(r.opened) : null,
   clicked: n(r.clicked),
   usefulYes: n(r.useful_yes),
   usefulNo: n(r.useful_no),
@@ -174,9 +182,13 @@ const toMessage = (r: MessageRow): MessageFigures => ({
 export function createStatsService(deps: MessagingDeps) {
   const { db } = deps
   const now = () => deps.now?.() ?? new Date()
+  // Opens are only known when the email provider reports them (Beacon adds no tracking pixel).
+  const opensTracked = deps.config.messaging.providerReportsOpens
 
   return {
     now,
+    /** Whether email opens are counted at all; when not, reports say "Not tracked" rather than 0. */
+    opensTracked,
 
     /** Every message sent in the period within the viewer's grants, newest first, with its figures. */
     async messageReports(viewer: Viewer, period: Period): Promise<MessageFigures[]> {
@@ -185,7 +197,7 @@ export function createStatsService(deps: MessagingDeps) {
         messageSql(`${inScope('m.area_path', 1)} and m.sent_at >= $2 and m.sent_at < $3`),
         [viewer.paths, period.from, period.to],
       )
-      return rows.map(toMessage)
+      return rows.map(r => toMessage(r, opensTracked))
     },
 
     /** One message's figures, overall and by channel; null when outside the viewer's grants. */
@@ -224,15 +236,15 @@ export function createStatsService(deps: MessagingDeps) {
         [messageId],
       )
       return {
-        message: toMessage(row),
+        message: toMessage(row, opensTracked),
         byChannel: channels.map(c => ({
           channel: c.channel,
           targeted: n(c.targeted),
           sent: n(c.sent),
           delivered: n(c.delivered),
           failed: n(c.failed),
-          // Opens are known from email tracking only; a text message cannot report one.
-          opened: c.channel === 'sms' ? null : n(c.opened),
+          // A text message cannot report an open; an email only when the provider reports opens.
+          opened: c.channel === 'sms' || !opensTracked ? null : n(c.opened),
           clicked: n(c.clicked),
           unsubscribes: n(c.unsubscribes),
         })),

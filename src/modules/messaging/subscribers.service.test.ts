@@ -82,7 +82,8 @@ describe('subscribers service', () => {
     expect(consents[0]!.wordingText).toContain('police force may send me')
     const after = await t.db.query<{ n: number }>(`select count(*)::int as n from msg_membership_events where event = 'started'`)
     expect(after[0]!.n).toBe(before[0]!.n + 1)
-    expect((await lastTo(t, email))!.subject).toContain('Confirm your email address')
+    // Welsh was chosen, so Beacon's confirmation email is in Welsh.
+    expect((await lastTo(t, email))!.subject).toBe('Cadarnhewch eich cyfeiriad e-bost ar gyfer rhybuddion Demo Shire Police')
   })
 
   it('explains every bad answer at once', async () => {
@@ -312,8 +313,8 @@ describe('subscribers service', () => {
     it('keeps one useful/not useful answer per message, the latest', async () => {
       const s = await subs.createConfirmedSubscriber({ email: nextEmail(), postcode: ex.postcodes[0]!.postcode, interests: ['appeals'], organisations: ['force'] })
       const token = signLink(t.config, { purpose: 'feedback', subscriberId: s.id, linkVersion: s.linkVersion, messageId })
-      expect(await subs.recordFeedback(token, true)).toEqual({ ok: true, messageId })
-      expect(await subs.recordFeedback(token, false)).toEqual({ ok: true, messageId })
+      expect(await subs.recordFeedback(token, true)).toEqual({ ok: true, messageId, subscriberId: s.id })
+      expect(await subs.recordFeedback(token, false)).toEqual({ ok: true, messageId, subscriberId: s.id })
       expect(await t.db.query(`select useful from msg_feedback where subscriber_id = $1`, [s.id])).toEqual([{ useful: false }])
     })
 

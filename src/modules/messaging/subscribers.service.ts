@@ -364,7 +364,7 @@ export function createSubscribersService(deps: MessagingDeps) {
       exp: Math.floor(expiresAt.getTime() / 1000),
       secret,
     })
-    const words = confirmEmailText(config, `${config.baseUrl}/alerts/confirm/${token}`, EMAIL_LINK_HOURS)
+    const words = confirmEmailText(config, `${config.baseUrl}/alerts/confirm/${token}`, EMAIL_LINK_HOURS, s.language)
     await sendResidentEmail({ to: s.email, ...words })
   }
 
@@ -383,7 +383,7 @@ export function createSubscribersService(deps: MessagingDeps) {
         [s.id, hashSecret('sms', s.id, s.phone!, code), new Date(at.getTime() + SMS_CODE_MINUTES * 60_000), at],
       )
     })
-    await sendResidentSms({ to: s.phone, text: confirmSmsText(config, code, SMS_CODE_MINUTES) })
+    await sendResidentSms({ to: s.phone, text: confirmSmsText(config, code, SMS_CODE_MINUTES, s.language) })
   }
 
   /** Marks a channel confirmed; the first confirmation activates the subscriber and is counted. */
@@ -410,8 +410,8 @@ export function createSubscribersService(deps: MessagingDeps) {
 
   async function sendWelcome(s: Subscriber, channel: MessagingChannel): Promise<string> {
     const manage = manageLink(config, s)
-    if (channel === 'email' && s.email) await sendResidentEmail({ to: s.email, ...welcomeEmailText(config, manage) })
-    if (channel === 'sms' && s.phone) await sendResidentSms({ to: s.phone, text: welcomeSmsText(config, shortManageLink(config, s)) })
+    if (channel === 'email' && s.email) await sendResidentEmail({ to: s.email, ...welcomeEmailText(config, manage, s.language) })
+    if (channel === 'sms' && s.phone) await sendResidentSms({ to: s.phone, text: welcomeSmsText(config, shortManageLink(config, s), s.language) })
     return manage
   }
 
@@ -480,11 +480,14 @@ export function createSubscribersService(deps: MessagingDeps) {
     return { ok: true, subscriber, claims: check.claims }
   }
 
-  async function messageFor(id: string | undefined): Promise<MessageForLink | null> {
+  /** The message a link names; with a language, its title in that language when a translation was written. */
+  async function messageFor(id: string | undefined, language?: string | null): Promise<MessageForLink | null> {
     if (!isUuid(id)) return null
     const [row] = await db.query<MessageForLink>(
-      `select id, title, allow_replies as "allowReplies", area_path as "areaPath", organisation from msg_messages where id = $1`,
-      [id],
+      `select m.id, coalesce(t.title, m.title) as title, m.allow_replies as "allowReplies", m.area_path as "areaPath", m.organisation
+         from msg_messages m left join msg_message_translations t on t.message_id = m.id and t.language = $2
+        where m.id = $1`,
+      [id, language && language !== 'en' ? language : null],
     )
     return row ?? null
   }
@@ -524,11 +527,11 @@ export function createSubscribersService(deps: MessagingDeps) {
         let emailSent = false
         let smsSent = false
         if (email && active.email === email) {
-          await sendResidentEmail({ to: email, ...alreadyEmailText(config, manage) })
+          await sendResidentEmail({ to: email, ...alreadyEmailText(config, manage, active.language) })
           emailSent = true
         }
         if (phone && active.phone === phone) {
-          await sendResidentSms({ to: phone, text: alreadySmsText(config, shortManageLink(config, active)) })
+          await sendResidentSms({ to: phone, text: alreadySmsText(config, shortManageLink(config, active), active.language) })
           smsSent = true
         }
         return { status: 'existing', subscriberId: active.id, emailSent, smsSent }
@@ -867,7 +870,7 @@ export function createSubscribersService(deps: MessagingDeps) {
     },
 
     /** "Was this useful?": one answer per message and subscriber, the latest kept. */
-    async recordFeedback(token: string, useful: boolean): Promise<{ ok: true; messageId: string } | { ok: false; reason: LinkFailure | 'no-message' }> {
+    async recordFeedback(token: string, useful: boolean): Promise<{ ok: true; messageId: string; subscriberId: string } | { ok: false; reason: LinkFailure | 'no-message' }> {
       const link = await getByLinkToken(token, 'feedback')
       if (!link.ok) return link
       const message = await messageFor(link.claims.messageId)
@@ -877,7 +880,7 @@ export function createSubscribersService(deps: MessagingDeps) {
          on conflict (message_id, subscriber_id) do update set useful = excluded.useful, at = excluded.at`,
         [message.id, link.subscriber.id, useful, now()],
       )
-      return { ok: true, messageId: message.id }
+      return { ok: true, messageId: message.id, subscriberId: link.subscriber.id }
     },
 
     /** Adds an interest at the end of the list; its id is made from the name. */

@@ -169,7 +169,137 @@ describe('SMTP channel against a real SMTP server', () => {
   it('verifies the connection settings', async () => {
     await expect(channel.verify()).resolves.toBeUndefined()
   })
+
+  it('encodes non-ASCII subjects, names and bodies so they arrive intact', async () => {
+    const welsh = createSmtpChannel({ url: `smtp://127.0.0.1:${port}`, from: 'Swyddfa’r Comisiynydd <swyddfa@police.example>' })
+    const subject = 'Neges frys: Apêl am wybodaeth – ‘Heddlu’ '.repeat(3).trim()
+    const text = `Rydym yn chwilio am ŵr 45 oed.\n.Llinell yn dechrau gyda dot\n${'Hir '.repeat(40)}`
+    const html = '<p>Ffoniwch 101 – diolch. ŵ ŷ â</p>'
+    await welsh.sendEmail({ to: 'preswylydd@example.org', subject, text, html, reference: 'delivery-9' })
+    await welsh.close()
+    const { headers, body } = parse(received.at(-1)!.raw)
+    expect(headers.get('from')).toMatch(/^=\?UTF-8\?[QB]\?.+\?= <swyddfa@police\.example>$/)
+    expect(decodeWords(headers.get('from')!)).toBe('Swyddfa’r Comisiynydd <swyddfa@police.example>')
+    expect(decodeWords(headers.get('subject')!)).toBe(subject)
+    // Every header line stays within 998 characters and a folded line starts with white space.
+    const head = received.at(-1)!.raw.split('\r\n\r\n')[0]!
+    for (const line of head.split('\r\n')) expect(line.length).toBeLessThanOrEqual(998)
+    expect(head).not.toMatch(/\r\n[^ \tA-Za-z]/)
+    const parts = mimeParts(body, headers.get('content-type')!)
+    expect(parts.map(p => p.type)).toEqual(['text/plain; charset=utf-8', 'text/html; charset=utf-8'])
+    expect(parts[0]!.decoded).toBe(text.replace(/\n/g, '\r\n'))
+    expect(parts[1]!.decoded).toBe(html)
+  })
+
+  it('sends short ASCII text as 7bit, one part, with CRLF line ends', async () => {
+    await channel.sendEmail({ to: 'resident@example.org', subject: 'Hi', text: 'Line one\nLine two' })
+    const { headers, body } = parse(received.at(-1)!.raw)
+    expect(headers.get('content-type')).toBe('text/plain; charset=utf-8')
+    expect(headers.get('content-transfer-encoding')).toBe('7bit')
+    expect(headers.get('mime-version')).toBe('1.0')
+    expect(headers.get('date')).toMatch(/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} \+0000$/)
+    expect(body).toBe('Line one\r\nLine two\r\n')
+  })
+
+  it('does not let a caller add a second From, To or Subject', async () => {
+    await channel.sendEmail({ to: 'resident@example.org', subject: 'Hi', text: 'Hi', headers: { From: 'evil@example.org', subject: 'Other' } })
+    const raw = received.at(-1)!.raw
+    expect(raw.match(/^from:/gim)).toHaveLength(1)
+    expect(raw.match(/^subject:/gim)).toHaveLength(1)
+    expect(parse(raw).headers.get('from')).toBe('Demo Shire Police <no-reply@police.example>')
+  })
 })
+
+describe('SMTP channel connections', () => {
+  it('sends again on a fresh connection when the relay closed a reused one before the message', async () => {
+    const refs: string[] = []
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      // The second message on any connection is refused with 421 (closing): as a relay
+      // that dropped an idle session does.
+      onMailFrom(_address, session, callback) {
+        if (session.transaction > 1) return callback(Object.assign(new Error('Closing'), { responseCode: 421 }))
+        callback()
+      },
+      onData(stream, _session, callback) {
+        const chunks: Buffer[] = []
+        stream.on('data', (c: Buffer) => chunks.push(c))
+        stream.on('end', () => {
+          refs.push(/X-Beacon-Reference: (\S+)/.exec(Buffer.concat(chunks).toString())?.[1] ?? '')
+          callback()
+        })
+      },
+    })
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', () => resolve()))
+    const p = (server.server.address() as AddressInfo).port
+    const one = createSmtpChannel({ url: `smtp://127.0.0.1:${p}`, from: 'no-reply@police.example', maxConnections: 1 })
+    try {
+      await one.sendEmail({ to: 'a@example.org', subject: 'A', text: 'A', reference: 'ref-a' })
+      await one.sendEmail({ to: 'b@example.org', subject: 'B', text: 'B', reference: 'ref-b' })
+      await one.sendEmail({ to: 'c@example.org', subject: 'C', text: 'C', reference: 'ref-c' })
+      expect(refs).toEqual(['ref-a', 'ref-b', 'ref-c'])
+    } finally {
+      await one.close()
+      await new Promise<void>(resolve => server.close(() => resolve()))
+    }
+  })
+
+  it('replaces a connection the relay closed while it was idle', async () => {
+    let accepted = 0
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      socketTimeout: 150,
+      onData(stream, _session, callback) {
+        stream.resume()
+        stream.on('end', () => {
+          accepted++
+          callback()
+        })
+      },
+    })
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', () => resolve()))
+    const p = (server.server.address() as AddressInfo).port
+    const one = createSmtpChannel({ url: `smtp://127.0.0.1:${p}`, from: 'no-reply@police.example', maxConnections: 1 })
+    try {
+      await one.sendEmail({ to: 'a@example.org', subject: 'A', text: 'A' })
+      await new Promise(r => setTimeout(r, 400))
+      await one.sendEmail({ to: 'b@example.org', subject: 'B', text: 'B' })
+      expect(accepted).toBe(2)
+    } finally {
+      await one.close()
+      await new Promise<void>(resolve => server.close(() => resolve()))
+    }
+  })
+})
+
+/** Decodes RFC 2047 encoded words (Q and B, UTF-8), joining adjacent ones. */
+function decodeWords(value: string): string {
+  return value
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?UTF-8\?([QB])\?([^?]*)\?=/gi, (_m, enc: string, data: string) =>
+      enc.toUpperCase() === 'B'
+        ? Buffer.from(data, 'base64').toString('utf8')
+        : Buffer.from(data.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'),
+    )
+}
+
+/** The parts of a multipart body, decoded. */
+function mimeParts(body: string, contentType: string): { type: string; decoded: string }[] {
+  const boundary = /boundary="([^"]+)"/.exec(contentType)![1]!
+  return body
+    .split(`--${boundary}`)
+    .slice(1, -1)
+    .map(part => {
+      const { headers, body: content } = parse(part.replace(/^\r\n/, ''))
+      const data = content.replace(/\r\n$/, '')
+      const decoded = headers.get('content-transfer-encoding') === 'base64' ? Buffer.from(data.replace(/\r\n/g, ''), 'base64').toString('utf8') : data
+      return { type: headers.get('content-type')!, decoded }
+    })
+}
 
 describe('classifySmtpError', () => {
   it.each([

@@ -1,7 +1,6 @@
 import type { MessagingDeps } from '../deps.ts'
-import { ChannelError, type EmailMessage, type SmsMessage } from '../../../platform/channels/types.ts'
-import { manageLink, signLink } from '../links.ts'
-import { markdownToText } from '../markdown.ts'
+import { ChannelError } from '../../../platform/channels/types.ts'
+import { renderDigestEmail, renderDigestSms, type DigestEntry, type DigestFor } from '../render.ts'
 import type { MessagingChannel } from '../schema.ts'
 import type { RateLimiter } from './rate-limiter.ts'
 
@@ -111,58 +110,27 @@ export function createDigests(deps: MessagingDeps & { now: () => Date; limiters:
     })
   }
 
-  /** The public page for a public message (the path the public pages are asked to serve), else the manage page. */
-  function messageUrl(item: DigestItem, manage: string): string {
-    return item.is_public ? `${config.baseUrl}/messages/${item.message_id}` : manage
-  }
-
-  function renderEmailDigest(d: DigestRow, items: DigestItem[]): EmailMessage {
-    const who = { id: d.subscriber_id, linkVersion: d.link_version }
-    const manage = manageLink(config, who)
-    const unsubscribe = `${config.baseUrl}/alerts/unsubscribe/${signLink(config, { purpose: 'unsubscribe', subscriberId: who.id, linkVersion: who.linkVersion, channel: 'email' })}`
-    const welsh = d.language === 'cy'
-    const period = d.frequency === 'weekly' ? (welsh ? 'wythnosol' : 'weekly') : welsh ? 'dyddiol' : 'daily'
-    const subject = welsh
-      ? `Eich crynodeb ${period}: ${items.length} neges gan ${config.brand.serviceName}`
-      : `Your ${period} summary: ${items.length} message${items.length === 1 ? '' : 's'} from ${config.brand.serviceName}`
-    const entries = items.map(i => {
-      const title = i.tr_title ?? i.title
-      const text = markdownToText(i.tr_body ?? i.body_markdown).replace(/\s+/g, ' ').trim()
-      const short = text.length > 200 ? `${text.slice(0, 197).trimEnd()}…` : text
-      return { title, short, url: messageUrl(i, manage) }
-    })
-    const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
-    const manageText = welsh ? 'Newid eich dewisiadau' : 'Change what you receive or how often'
-    const text = [
-      subject,
-      '',
-      ...entries.flatMap(e => [e.title, e.short, e.url, '']),
-      `${manageText}: ${manage}`,
-      `${welsh ? 'Dad-danysgrifio' : 'Unsubscribe'}: ${unsubscribe}`,
-    ].join('\n')
-    const html = [
-      `<h1>${esc(subject)}</h1>`,
-      ...entries.map(e => `<h2><a href="${esc(e.url)}">${esc(e.title)}</a></h2><p>${esc(e.short)}</p>`),
-      `<p><a href="${esc(manage)}">${esc(manageText)}</a></p>`,
-    ].join('\n')
+  /** The resident's details in the shape render.ts's digest functions take. */
+  function digestFor(d: DigestRow): DigestFor {
     return {
-      to: d.email ?? '',
-      subject,
-      text,
-      html,
-      headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
-      reference: `digest-${d.id}`,
+      id: d.id,
+      subscriberId: d.subscriber_id,
+      linkVersion: d.link_version,
+      email: d.email ?? '',
+      phone: d.phone ?? '',
+      language: d.language,
+      frequency: d.frequency,
     }
   }
 
-  function renderSmsDigest(d: DigestRow, items: DigestItem[]): SmsMessage {
-    const manage = manageLink(config, { id: d.subscriber_id, linkVersion: d.link_version })
-    const n = items.length
-    const text =
-      d.language === 'cy'
-        ? `${config.brand.serviceName}: ${n} neges newydd. Darllenwch a rheoli: ${manage}`
-        : `${config.brand.serviceName}: ${n} new message${n === 1 ? '' : 's'}. Read them and manage alerts: ${manage}`
-    return { to: d.phone ?? '', text, reference: `digest-${d.id}` }
+  function entriesOf(items: DigestItem[]): DigestEntry[] {
+    return items.map(i => ({
+      messageId: i.message_id,
+      title: i.title,
+      bodyMarkdown: i.body_markdown,
+      isPublic: i.is_public,
+      translated: i.tr_title !== null && i.tr_body !== null ? { title: i.tr_title, bodyMarkdown: i.tr_body } : null,
+    }))
   }
 
   async function failDigest(d: DigestRow, countAgainstContact: boolean): Promise<void> {
@@ -199,9 +167,15 @@ export function createDigests(deps: MessagingDeps & { now: () => Date; limiters:
           order by m.created_at, m.id`,
         [batch.map(b => b.id)],
       )
+      const byDigest = new Map<string, DigestItem[]>()
+      for (const i of items) {
+        const list = byDigest.get(i.digest_id)
+        if (list) list.push(i)
+        else byDigest.set(i.digest_id, [i])
+      }
       for (const d of batch) {
         handled++
-        const mine = items.filter(i => i.digest_id === d.id)
+        const mine = byDigest.get(d.id) ?? []
         const contact = d.channel === 'email' ? d.email : d.phone
         if (mine.length === 0 || !contact) {
           await failDigest(d, false)
@@ -212,8 +186,8 @@ export function createDigests(deps: MessagingDeps & { now: () => Date; limiters:
         try {
           const result =
             d.channel === 'email'
-              ? await channels.email.sendEmail(renderEmailDigest(d, mine))
-              : await channels.sms.sendSms(renderSmsDigest(d, mine))
+              ? await channels.email.sendEmail(renderDigestEmail(config, digestFor(d), entriesOf(mine)))
+              : await channels.sms.sendSms(renderDigestSms(config, digestFor(d), mine.length))
           await db.query(`update msg_digests set status = 'sent', provider_id = $2, sent_at = $3 where id = $1 and status = 'queued'`, [
             d.id,
             result.providerId,

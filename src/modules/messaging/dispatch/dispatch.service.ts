@@ -6,9 +6,10 @@ import { ChannelError, type DeliveryReceipt, type EmailMessage, type SendResult 
 import { onDeliveryReceipt } from '../../../platform/channels/receipts.ts'
 import type { JobDefinition } from '../../../platform/jobs/index.ts'
 import type { MessagingChannel } from '../schema.ts'
-import { createRateLimiter, type RateLimiter } from './rate-limiter.ts'
+import { createRateLimiter, createSharedRateLimiter, type RateLimiter } from './rate-limiter.ts'
 import { createMessagesCache, type CachedMessage } from './messages-cache.ts'
-import { pickTranslation, renderEmail, renderSms } from '../render.ts'
+import { pickTranslation, renderSms } from '../render.ts'
+import { createEmailTemplates } from './email-template.ts'
 import { replyHeaders } from '../inbound-email.ts'
 import { createDigests } from './digests.ts'
 
@@ -35,6 +36,12 @@ export interface DispatchOptions {
   /** provider limits per minute; default config.messaging.emailPerMinute / smsPerMinute */
   emailPerMinute?: number
   smsPerMinute?: number
+  /**
+   * keep the limits' token buckets in the database (msg_rate_buckets), shared by every
+   * dispatch process, rather than in this process; default: on PostgreSQL (PGlite is one
+   * process anyway)
+   */
+  sharedRateLimits?: boolean
   /** first retry delay after a temporary failure; doubles each attempt; default 30 s */
   retryBaseMs?: number
   /** results arriving within this many ms are written together; 0 = each on its own; default 5 */
@@ -104,7 +111,11 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
     reference,
   })
   const limiterClock = () => clock().getTime()
-  const bucket = (perMinute: number) => createRateLimiter({ perMinute, now: limiterClock, ...(options.sleep ? { sleep: options.sleep } : {}) })
+  const sharedLimits = options.sharedRateLimits ?? db.kind === 'postgres'
+  const bucket = (perMinute: number, name: string): RateLimiter => {
+    const common = { perMinute, now: limiterClock, ...(options.sleep ? { sleep: options.sleep } : {}) }
+    return sharedLimits ? createSharedRateLimiter({ ...common, db, bucket: name }) : createRateLimiter(common)
+  }
   const emailPerMinute = options.emailPerMinute ?? m.emailPerMinute
   const smsPerMinute = options.smsPerMinute ?? m.smsPerMinute
   // GOV.UK Notify's limit is per API key, whatever the channel: when one Notify account
@@ -112,11 +123,13 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
   const sharedProvider = channels.email.name === 'notify' && channels.sms.name === 'notify'
   const limiters: Record<MessagingChannel, RateLimiter> = sharedProvider
     ? (() => {
-        const shared = bucket(Math.min(emailPerMinute, smsPerMinute))
+        const shared = bucket(Math.min(emailPerMinute, smsPerMinute), 'notify')
         return { email: shared, sms: shared }
       })()
-    : { email: bucket(emailPerMinute), sms: bucket(smsPerMinute) }
+    : { email: bucket(emailPerMinute, `email:${channels.email.name}`), sms: bucket(smsPerMinute, `sms:${channels.sms.name}`) }
   const messagesCache = createMessagesCache(db, 5_000, limiterClock)
+  // Each message's email is rendered once per language; each send fills in the resident's links.
+  const emailTemplates = createEmailTemplates(config)
 
   // --- claiming -------------------------------------------------------------------------
 
@@ -277,7 +290,7 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
       return 'skipped'
     }
     const translation = pickTranslation(message.translations, row.language ?? 'en')
-    const who = { id: row.subscriber_id, linkVersion: row.link_version }
+    const who = { id: row.subscriber_id, linkVersion: row.link_version, language: row.language }
     // The reference lets a provider's receipt (and a human reading a relay's log) find the row.
     const reference = `delivery-${row.id}`
     await limiters[row.channel].take()
@@ -285,7 +298,9 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
     try {
       result =
         row.channel === 'email'
-          ? await channels.email.sendEmail(withReplyHeaders(renderEmail(config, message.message, translation, { ...who, email: contact }, { deliveryId: Number(row.id) }), row.id, message.message.allowReplies, reference))
+          ? await channels.email.sendEmail(
+              withReplyHeaders(emailTemplates.render(message.message, translation, { ...who, email: contact }, Number(row.id)), row.id, message.message.allowReplies, reference),
+            )
           : await channels.sms.sendSms({ ...renderSms(config, message.message, translation, { ...who, phone: contact }), reference })
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err)
@@ -450,6 +465,7 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
   let loopPromises: Promise<void>[] = []
   let wakeUp: (() => void)[] = []
   let timers: NodeJS.Timeout[] = []
+  const inFlight = new Set<Promise<unknown>>()
 
   /** Wakes idle loops at once (a message has just gone out). */
   function wake() {
@@ -545,19 +561,29 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
       stopping = false
       await recoverExpiredLeases()
       await completeMessages()
+      // Background checks in flight, so stop() can wait for them before the caller closes
+      // the database.
+      const track = (p: Promise<unknown>) => {
+        inFlight.add(p)
+        void p.finally(() => inFlight.delete(p))
+      }
       timers.push(
         setInterval(() => {
-          recoverExpiredLeases()
-            .then(() => completeMessages())
-            .catch(err => process.emitWarning(`messaging lease recovery: ${String(err)}`))
+          track(
+            recoverExpiredLeases()
+              .then(() => completeMessages())
+              .catch(err => process.emitWarning(`messaging lease recovery: ${String(err)}`)),
+          )
         }, Math.max(1_000, Math.floor(leaseMs / 2))),
         setInterval(() => {
-          emergencyWaiting()
-            .then(waiting => {
-              if (waiting && !emergencyFlag) wake()
-              emergencyFlag = waiting
-            })
-            .catch(() => {})
+          track(
+            emergencyWaiting()
+              .then(waiting => {
+                if (waiting && !emergencyFlag) wake()
+                emergencyFlag = waiting
+              })
+              .catch(() => {}),
+          )
         }, emergencyCheckMs),
       )
       for (const t of timers) t.unref()
@@ -574,6 +600,7 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
       timers = []
       wake()
       await Promise.all(loopPromises)
+      await Promise.allSettled([...inFlight])
       loopPromises = []
       running = false
     },

@@ -5,6 +5,7 @@ import { AppError } from '../../../../platform/errors.ts'
 import { keptValues } from '../../../../platform/http/forms.ts'
 import { rateLimitError } from '../../../../platform/auth/web/shared.ts'
 import type { LinkFailure } from '../../subscribers.service.ts'
+import { langContext, pageLang, PUBLIC_WORDS, type Lang } from './words.ts'
 
 /** Per-address limits on residents' forms: generous for a household, tight for a script. */
 export const limits = {
@@ -55,34 +56,34 @@ export function fieldErrorsOf(err: unknown): Record<string, string> | null {
 
 const LINK_PROBLEM_VIEW = 'modules/messaging/web/public/link-problem.njk'
 
-const LINK_WORDS: Record<LinkFailure | 'used', { title: string; body: string }> = {
-  expired: { title: 'This link has expired', body: 'Links to confirm an email address work for 24 hours. Sign up again to get a new one.' },
-  forged: {
-    title: 'This link is not valid',
-    body: 'The link may have been copied wrongly or cut short. Check you copied the whole link from the message, or use the link in a newer message.',
-  },
-  revoked: {
-    title: 'This link no longer works',
-    body: 'The account it was for may have been deleted, or newer links replaced it. Use the link in your most recent message, or sign up again.',
-  },
-  used: { title: 'This link has already been used', body: 'Your email address is confirmed. Use the link in your welcome email to manage your alerts.' },
+/**
+ * Renders a resident page in a language: the words, <html lang>, the language link and
+ * `lq` (the `?lang=` that keeps the language on the page's own links and forms).
+ */
+export function residentPage(reply: FastifyReply, lang: Lang, template: string, context: Record<string, unknown>, status?: number) {
+  return reply.page(template, { section: 'alerts', ...langContext(reply.request, lang), ...context }, status)
 }
 
-/** A clear page for a link that cannot be used, never an error trace. */
-export function linkProblem(reply: FastifyReply, reason: LinkFailure | 'used', status = reason === 'used' ? 410 : reason === 'expired' ? 410 : 404) {
-  const words = LINK_WORDS[reason]
-  return reply.page(LINK_PROBLEM_VIEW, { title: words.title, heading: words.title, body: words.body, section: 'alerts' }, status)
+/**
+ * A clear page for a link that cannot be used, never an error trace. In the resident's
+ * language when the link still names them (used), otherwise as the address asks (`?lang=`).
+ */
+export function linkProblem(reply: FastifyReply, reason: LinkFailure | 'used', opts: { lang?: string | null; status?: number } = {}) {
+  const lang = pageLang(reply.request, opts.lang)
+  const words = PUBLIC_WORDS[lang].links[reason]
+  const status = opts.status ?? (reason === 'used' || reason === 'expired' ? 410 : 404)
+  return residentPage(reply, lang, LINK_PROBLEM_VIEW, { title: words.title, heading: words.title, body: words.body }, status)
 }
 
 export type TokenRequest = FastifyRequest<{ Params: { token: string } }>
 
 /** Select and checkbox items for choosing places; ids and labels for the view. */
-export async function placeOptions({ services }: RouteOptions) {
+export async function placeOptions({ services }: RouteOptions, lang: Lang = 'en') {
   const [tree, neighbourhoods] = await Promise.all([services.areas.listAreas(), services.areas.listNeighbourhoods()])
   const forces = tree.filter(a => a.kind === 'force')
   const districts = tree.filter(a => a.kind === 'district')
   return {
-    forces: forces.map(f => ({ value: f.id, text: `The whole ${f.name} area` })),
+    forces: forces.map(f => ({ value: f.id, text: PUBLIC_WORDS[lang].prefs.forceItem(f.name) })),
     districts: districts.map(d => ({ value: d.id, text: d.name })),
     neighbourhoodGroups: districts.map(d => ({
       id: d.id,
@@ -92,25 +93,26 @@ export async function placeOptions({ services }: RouteOptions) {
   }
 }
 
-/** Interest checkbox items. */
-export async function interestOptions({ services }: RouteOptions) {
-  return (await services.messaging.subscribers.listInterests()).map(i => ({
-    value: i.id,
-    text: i.name,
-    ...(i.nameCy ? { hint: { text: i.nameCy, attributes: { lang: 'cy' } } } : {}),
-  }))
+/** Interest checkbox items: the page's language first, the other language as a hint (marked with its lang). */
+export async function interestOptions({ services }: RouteOptions, lang: Lang = 'en') {
+  return (await services.messaging.subscribers.listInterests()).map(i => {
+    if (lang === 'cy' && i.nameCy) return { value: i.id, text: i.nameCy, hint: { text: i.name, attributes: { lang: 'en' } } }
+    return { value: i.id, text: i.name, ...(i.nameCy ? { hint: { text: i.nameCy, attributes: { lang: 'cy' } } } : {}) }
+  })
 }
 
-export const FREQUENCY_ITEMS = [
-  { value: 'immediate', text: 'As soon as they are sent' },
-  { value: 'daily', text: 'A daily summary' },
-  { value: 'weekly', text: 'A weekly summary' },
+/** How often, per channel. */
+export const frequencyItems = (lang: Lang = 'en') =>
+  (['immediate', 'daily', 'weekly'] as const).map(value => ({ value, text: PUBLIC_WORDS[lang].prefs.frequencies[value] }))
+
+/** English or Welsh: each named in its own language (marked with its lang), the page's name for it as a hint. */
+export const languageItems = (lang: Lang = 'en') => [
+  { value: 'en', text: 'English', label: { attributes: { lang: 'en' } }, ...(lang === 'cy' ? { hint: { text: 'Saesneg' } } : {}) },
+  { value: 'cy', text: 'Cymraeg', label: { attributes: { lang: 'cy' } }, ...(lang === 'en' ? { hint: { text: 'Welsh' } } : {}) },
 ]
 
-export const LANGUAGE_ITEMS = [
-  { value: 'en', text: 'English' },
-  { value: 'cy', text: 'Cymraeg (Welsh)' },
-]
+export const FREQUENCY_ITEMS = frequencyItems('en')
+export const LANGUAGE_ITEMS = languageItems('en')
 
 export const ORGANISATION_NAMES: Record<string, string> = {
   force: 'the police force',
@@ -124,6 +126,8 @@ export interface Pending {
   id: string
   email: boolean
   sms: boolean
+  /** the language the sign-up page was in, for the check page */
+  lang?: Lang
 }
 
 export function setPending(reply: FastifyReply, secure: boolean, pending: Pending) {

@@ -21,6 +21,7 @@ export async function messagingComposeRoutes(app: FastifyInstance, opts: RouteOp
   app.get('/staff/messages/approvals', list.approvals)
   app.get('/staff/messages/reviews', list.reviews)
   app.get('/staff/messages/count', compose.count)
+  app.get('/staff/messages/areas', compose.areas)
   app.get('/staff/messages/new', compose.newForm)
   app.post('/staff/messages/new', compose.create)
   app.get('/staff/messages/:id', message.show)

@@ -9,6 +9,7 @@ import { groupsController } from './groups/controller.ts'
 import { groupController } from './group/controller.ts'
 import { z } from 'zod'
 import { createInboundEmail, verifyInbound } from '../../inbound-email.ts'
+import { providerWebhookRoutes } from '../webhooks/provider-routes.ts'
 
 /**
  * The replies inbox, the measures (reports) and subscriber groups, plus the inbound-email
@@ -46,6 +47,7 @@ export async function messagingInboxRoutes(app: FastifyInstance, opts: RouteOpti
   app.post('/staff/messaging/groups/:id/delete', group.remove)
 
   await app.register(inboundEmailWebhook, opts)
+  await app.register(providerWebhookRoutes, opts)
 }
 
 /** What an inbound adapter posts: the parts of the email Beacon needs. */

@@ -76,7 +76,9 @@ describe('managing alerts from the signed link', () => {
     })
     expect(res.statusCode).toBe(303)
     const page = (await b.get(pathOf(s))).body
-    expect(page).toContain('Your choices have been saved.')
+    // Welsh was chosen, so the page is in Welsh from now on.
+    expect(page).toContain('<html lang="cy"')
+    expect(page).toContain('Mae eich dewisiadau wedi’u cadw.')
     const p = await t.services.messaging.subscribers.preferences(s.id)
     expect(p.subscriber).toMatchObject({ emailFrequency: 'daily', language: 'cy', homeAreaId: ex.postcodes[1]!.neighbourhoodId })
     expect(p.subscriber.emailConfirmedAt).not.toBeNull() // same address: still confirmed

@@ -4,18 +4,11 @@ import { parseForm } from '../../../../../platform/http/forms.ts'
 import { formatUkMobile } from '../../../phone.ts'
 import type { Frequency } from '../../../schema.ts'
 import type { Subscriber } from '../../../subscribers.service.ts'
-import {
-  FREQUENCY_ITEMS,
-  LANGUAGE_ITEMS,
-  fieldErrorsOf,
-  interestOptions,
-  linkProblem,
-  placeOptions,
-  typedValues,
-  type TokenRequest,
-} from '../shared.ts'
+import { fieldErrorsOf, frequencyItems, interestOptions, languageItems, linkProblem, placeOptions, residentPage, typedValues, type TokenRequest } from '../shared.ts'
+import { errorIn, errorsIn, langContext, langSuffix, pageLang, PUBLIC_WORDS, type Lang } from '../words.ts'
 import { channelSchema, consentSchema, preferencesSchema } from './schema.ts'
 import { codeSchema } from '../check/schema.ts'
+import { codeProblem } from '../check/controller.ts'
 
 const VIEW = 'modules/messaging/web/public/manage/view.njk'
 const DELETE_VIEW = 'modules/messaging/web/public/manage/delete.njk'
@@ -29,7 +22,9 @@ const DELETED_VIEW = 'modules/messaging/web/public/manage/deleted.njk'
 export function manageController(opts: RouteOptions) {
   const { services, config } = opts
   const subscribers = () => services.messaging.subscribers
-  const url = (token: string) => `/alerts/manage/${token}`
+  /** The manage page's address, keeping `?lang=` when the page was asked for in the other language. */
+  const url = (token: string, request?: TokenRequest, lang?: Lang, s?: Subscriber) =>
+    `/alerts/manage/${token}${request && lang ? langSuffix(request, lang, s?.language === 'cy' ? 'cy' : 'en') : ''}`
 
   /** The subscriber behind the link, or a link-problem page already sent. */
   async function fromLink(request: TokenRequest, reply: FastifyReply): Promise<Subscriber | null> {
@@ -41,17 +36,21 @@ export function manageController(opts: RouteOptions) {
     return link.subscriber
   }
 
-  async function context(token: string, subscriberId: string) {
+  const orgName = (lang: Lang, organisation: string) => (organisation === 'force' ? config.brand.forceName : PUBLIC_WORDS[lang].organisations.opccShort)
+
+  async function context(request: TokenRequest, lang: Lang, token: string, subscriberId: string) {
     const prefs = await subscribers().preferences(subscriberId)
     const wordings = await subscribers().currentWordings()
     const s = prefs.subscriber
     const home = prefs.places.find(p => p.label === 'home')
+    const t = PUBLIC_WORDS[lang]
     const names: Record<string, [string, string]> = {
       force: [config.brand.forceName, config.brand.forceName],
-      opcc: ['The Office of the Police and Crime Commissioner', 'the Police and Crime Commissioner’s office'],
+      opcc: [t.organisations.opcc, t.organisations.opccShort],
     }
     return {
-      title: 'Manage your alerts',
+      ...langContext(request, lang),
+      title: t.manage.title,
       section: 'alerts',
       token,
       subscriber: s,
@@ -78,10 +77,10 @@ export function manageController(opts: RouteOptions) {
           at: c?.at ?? null,
         }
       }),
-      places: await placeOptions(opts),
-      interestItems: await interestOptions(opts),
-      frequencyItems: FREQUENCY_ITEMS,
-      languageItems: LANGUAGE_ITEMS,
+      places: await placeOptions(opts, lang),
+      interestItems: await interestOptions(opts, lang),
+      frequencyItems: frequencyItems(lang),
+      languageItems: languageItems(lang),
     }
   }
 
@@ -89,16 +88,17 @@ export function manageController(opts: RouteOptions) {
     show: async (request: TokenRequest, reply: FastifyReply) => {
       const s = await fromLink(request, reply)
       if (!s) return reply
-      return reply.page(VIEW, await context(request.params.token, s.id))
+      return reply.page(VIEW, await context(request, pageLang(request, s.language), request.params.token, s.id))
     },
 
     update: async (request: TokenRequest, reply: FastifyReply) => {
       const s = await fromLink(request, reply)
       if (!s) return reply
       const token = request.params.token
+      const lang = pageLang(request, s.language)
       const values = typedValues(request.body, ['areas', 'interests'])
       const fail = async (errors: Record<string, string>) =>
-        reply.formErrors(url(token), { errors, values }, { template: VIEW, context: await context(token, s.id) })
+        reply.formErrors(url(token, request, lang, s), { errors: errorsIn(lang, errors), values }, { template: VIEW, context: await context(request, lang, token, s.id) })
       const form = parseForm(preferencesSchema, request.body)
       if (!form.ok) return fail(form.errors)
       const f = form.data
@@ -112,10 +112,9 @@ export function manageController(opts: RouteOptions) {
           smsFrequency: f.smsFrequency as Frequency,
           language: f.language,
         })
-        const extra = confirmationsSent.length
-          ? ` We have sent ${confirmationsSent.map(c => (c === 'email' ? 'a link to your new email address' : 'a code to your new mobile number')).join(' and ')}: alerts go there once you confirm.`
-          : ''
-        return reply.redirectWithNotice(url(token), `Your choices have been saved.${extra}`)
+        // A new language choice is the page's language from now on (unless the address asked for one).
+        const next = pageLang(request, f.language)
+        return reply.redirectWithNotice(url(token, request, next, { ...s, language: f.language }), PUBLIC_WORDS[next].manage.saved(confirmationsSent))
       } catch (err) {
         const errors = fieldErrorsOf(err)
         if (!errors) throw err
@@ -126,47 +125,48 @@ export function manageController(opts: RouteOptions) {
     consent: async (request: TokenRequest, reply: FastifyReply) => {
       const s = await fromLink(request, reply)
       if (!s) return reply
+      const lang = pageLang(request, s.language)
+      const back = url(request.params.token, request, lang, s)
       const form = parseForm(consentSchema, request.body)
-      if (!form.ok) return reply.redirect(url(request.params.token), 303)
+      if (!form.ok) return reply.redirect(back, 303)
       const { organisation, given } = form.data
       await subscribers().recordConsent(s.id, organisation, 'alerts', given === 'yes', 'manage')
-      const who = organisation === 'force' ? config.brand.forceName : 'the Police and Crime Commissioner’s office'
-      return reply.redirectWithNotice(
-        url(request.params.token),
-        given === 'yes' ? `You have agreed to alerts from ${who}` : `You will get no more alerts from ${who}`,
-      )
+      const who = orgName(lang, organisation)
+      return reply.redirectWithNotice(back, given === 'yes' ? PUBLIC_WORDS[lang].manage.agreed(who) : PUBLIC_WORDS[lang].manage.stopped(who))
     },
 
     code: async (request: TokenRequest, reply: FastifyReply) => {
       const s = await fromLink(request, reply)
       if (!s) return reply
       const token = request.params.token
-      const fail = async (code: string) => reply.formErrors(url(token), { errors: { code } }, { template: VIEW, context: await context(token, s.id) })
+      const lang = pageLang(request, s.language)
+      const back = url(token, request, lang, s)
+      const fail = async (code: string) => reply.formErrors(back, { errors: { code } }, { template: VIEW, context: await context(request, lang, token, s.id) })
       const form = parseForm(codeSchema, request.body)
-      if (!form.ok) return fail(form.errors.code ?? 'Enter the 6-digit code from the text message')
+      if (!form.ok) return fail(errorIn(lang, form.errors.code ?? PUBLIC_WORDS.en.errors.codeEnter))
       const result = await subscribers().confirmSmsCode(s.id, form.data.code)
-      if (result.ok) return reply.redirectWithNotice(url(token), 'Your mobile number is confirmed')
-      if (result.reason === 'wrong') return fail(`The code is not correct. You can try ${result.attemptsLeft} more ${result.attemptsLeft === 1 ? 'time' : 'times'}`)
-      if (result.reason === 'expired') return fail('The code has expired. Send a new code')
-      if (result.reason === 'too-many') return fail('You have entered a wrong code too many times. Send a new code')
-      return fail('There is no code waiting for this number. Send a new code')
+      if (result.ok) return reply.redirectWithNotice(back, PUBLIC_WORDS[lang].manage.mobileConfirmed)
+      return fail(codeProblem(lang, result))
     },
 
     resend: async (request: TokenRequest, reply: FastifyReply) => {
       const s = await fromLink(request, reply)
       if (!s) return reply
       const token = request.params.token
+      const lang = pageLang(request, s.language)
+      const t = PUBLIC_WORDS[lang]
+      const back = url(token, request, lang, s)
       const form = parseForm(channelSchema, request.body)
-      if (!form.ok) return reply.redirect(url(token), 303)
+      if (!form.ok) return reply.redirect(back, 303)
       const result = await subscribers().resendConfirmation(s.id, form.data.channel)
       if (!result.ok && result.reason === 'too-many')
         return reply.formErrors(
-          url(token),
-          { errors: { [form.data.channel === 'sms' ? 'code' : 'email']: 'You have asked for 3 confirmations in the last hour. Wait an hour and try again' } },
-          { template: VIEW, context: await context(token, s.id) },
+          back,
+          { errors: { [form.data.channel === 'sms' ? 'code' : 'email']: t.errors.tooManyConfirmations } },
+          { template: VIEW, context: await context(request, lang, token, s.id) },
         )
-      if (!result.ok) return reply.redirectWithNotice(url(token), 'That is already confirmed')
-      return reply.redirectWithNotice(url(token), form.data.channel === 'email' ? 'We have sent you a confirmation email' : 'We have sent you a code')
+      if (!result.ok) return reply.redirectWithNotice(back, t.manage.alreadyConfirmed)
+      return reply.redirectWithNotice(back, form.data.channel === 'email' ? t.manage.sentConfirmEmail : t.manage.sentCode)
     },
 
     download: async (request: TokenRequest, reply: FastifyReply) => {
@@ -183,14 +183,16 @@ export function manageController(opts: RouteOptions) {
     confirmDelete: async (request: TokenRequest, reply: FastifyReply) => {
       const s = await fromLink(request, reply)
       if (!s) return reply
-      return reply.page(DELETE_VIEW, { title: 'Delete your account', section: 'alerts', token: request.params.token })
+      const lang = pageLang(request, s.language)
+      return residentPage(reply, lang, DELETE_VIEW, { title: PUBLIC_WORDS[lang].remove.title, token: request.params.token })
     },
 
     delete: async (request: TokenRequest, reply: FastifyReply) => {
       const s = await fromLink(request, reply)
       if (!s) return reply
+      const lang = pageLang(request, s.language)
       await subscribers().deleteAccount(s.id)
-      return reply.page(DELETED_VIEW, { title: 'Your account has been deleted', section: 'alerts' })
+      return residentPage(reply, lang, DELETED_VIEW, { title: PUBLIC_WORDS[lang].remove.doneTitle })
     },
   }
 }

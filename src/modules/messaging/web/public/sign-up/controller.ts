@@ -2,15 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { RouteOptions } from '../../../../../app.ts'
 import { parseForm } from '../../../../../platform/http/forms.ts'
 import type { Frequency, Organisation } from '../../../schema.ts'
-import {
-  FREQUENCY_ITEMS,
-  LANGUAGE_ITEMS,
-  fieldErrorsOf,
-  interestOptions,
-  placeOptions,
-  setPending,
-  typedValues,
-} from '../shared.ts'
+import { fieldErrorsOf, frequencyItems, interestOptions, languageItems, placeOptions, residentPage, setPending, typedValues } from '../shared.ts'
+import { errorsIn, langContext, langSuffix, pageLang, PUBLIC_WORDS, type Lang } from '../words.ts'
 import { signUpSchema } from './schema.ts'
 
 const VIEW = 'modules/messaging/web/public/sign-up/view.njk'
@@ -26,35 +19,40 @@ export function signUpController(opts: RouteOptions) {
   const { services, config } = opts
   const subscribers = () => services.messaging.subscribers
 
-  async function context() {
+  async function context(request: FastifyRequest, lang: Lang) {
     const wordings = await subscribers().currentWordings()
-    const names: Record<string, string> = {
-      force: config.brand.forceName,
-      opcc: 'The Office of the Police and Crime Commissioner',
-    }
+    const t = PUBLIC_WORDS[lang]
+    const names: Record<string, string> = { force: config.brand.forceName, opcc: t.organisations.opcc }
     return {
-      title: 'Sign up for community alerts',
+      ...langContext(request, lang),
+      title: t.signUp.title,
       section: 'alerts',
-      places: await placeOptions(opts),
-      interestItems: await interestOptions(opts),
-      frequencyItems: FREQUENCY_ITEMS,
-      languageItems: LANGUAGE_ITEMS,
+      places: await placeOptions(opts, lang),
+      interestItems: await interestOptions(opts, lang),
+      frequencyItems: frequencyItems(lang),
+      languageItems: languageItems(lang),
       wordings,
+      // The wording is what the resident agrees to, so it is shown exactly as recorded (English for now).
       consentItems: wordings.map(w => ({
         value: w.organisation,
         text: names[w.organisation] ?? w.organisation,
-        hint: { text: w.text },
+        hint: { text: w.text, attributes: lang === 'cy' ? { lang: 'en' } : {} },
       })),
-      defaults: { emailFrequency: 'immediate', smsFrequency: 'immediate', language: 'en', areas: [], interests: [], consents: [] },
+      defaults: { emailFrequency: 'immediate', smsFrequency: 'immediate', language: lang, areas: [], interests: [], consents: [] },
     }
   }
 
   return {
-    form: async (_request: FastifyRequest, reply: FastifyReply) => reply.page(VIEW, await context()),
+    form: async (request: FastifyRequest, reply: FastifyReply) => {
+      const lang = pageLang(request)
+      return residentPage(reply, lang, VIEW, await context(request, lang))
+    },
 
     submit: async (request: FastifyRequest, reply: FastifyReply) => {
+      const lang = pageLang(request)
       const values = typedValues(request.body, LISTS)
-      const fail = async (errors: Record<string, string>) => reply.formErrors(URL, { errors, values }, { template: VIEW, context: await context() })
+      const fail = async (errors: Record<string, string>) =>
+        reply.formErrors(URL + langSuffix(request, lang), { errors: errorsIn(lang, errors), values }, { template: VIEW, context: await context(request, lang) })
       const form = parseForm(signUpSchema, request.body)
       if (!form.ok) return fail(form.errors)
       const f = form.data
@@ -62,7 +60,7 @@ export function signUpController(opts: RouteOptions) {
       const current = await subscribers().currentWordings()
       const shown = new Set(f.wordings)
       if (f.consents.some(o => !current.some(w => w.organisation === o && shown.has(`${o}:${w.id}`))))
-        return fail({ consents: 'The wording of the agreement has changed. Read it again and select who may send you alerts' })
+        return fail({ consents: PUBLIC_WORDS[lang].errors.wordingChanged })
       try {
         const result = await subscribers().startSignUp({
           email: f.email,
@@ -77,8 +75,8 @@ export function signUpController(opts: RouteOptions) {
           consents: f.consents as Organisation[],
           source: 'signup',
         })
-        setPending(reply, config.cookieSecure, { id: result.subscriberId, email: Boolean(f.email), sms: Boolean(f.phone) })
-        return reply.redirect('/alerts/check', 303)
+        setPending(reply, config.cookieSecure, { id: result.subscriberId, email: Boolean(f.email), sms: Boolean(f.phone), ...(lang === 'cy' ? { lang } : {}) })
+        return reply.redirect(`/alerts/check${langSuffix(request, lang)}`, 303)
       } catch (err) {
         const errors = fieldErrorsOf(err)
         if (!errors) throw err

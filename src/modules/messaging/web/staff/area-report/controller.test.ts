@@ -39,4 +39,20 @@ describe('measures by area page', () => {
     const own = await north.get('/staff/messages/reports/areas.csv?days=365')
     expect(own.body).not.toContain('South Town')
   })
+
+  it('takes dates the user chooses, keeping them in the CSV link, and explains wrong ones', async () => {
+    const q = 'days=custom&from-day=2&from-month=3&from-year=2026&to-day=2&to-month=3&to-year=2026'
+    const page = await north.get(`/staff/messages/reports/areas?${q}`)
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toContain('Your areas, from 2 March 2026 to 2 March 2026')
+    expect(page.body).toContain(`areas.csv?${q.replace(/&/g, '&amp;')}`)
+    const csv = await north.get(`/staff/messages/reports/areas.csv?${q}`)
+    expect(csv.headers['content-disposition']).toBe('attachment; filename="areas-2026-03-02-to-2026-03-02.csv"')
+    // The sign-ups of 2 March only: 12 started and 9 confirmed in Ashby North.
+    expect(csv.body.split('\r\n')[2]).toMatch(/^Ashby North,neighbourhood,2,2000,1,12,9,75,2,7,/)
+    const wrong = await north.get('/staff/messages/reports/areas?days=custom&from-day=2&from-month=13&from-year=2026&to-day=2&to-month=3&to-year=2026')
+    expect(wrong.statusCode).toBe(400)
+    expect(wrong.body).toContain('Start date must be a real date, like 27 3 2026')
+    expect(wrong.body).toMatch(/id="from-month"[^>]*value="13"|value="13"[^>]*id="from-month"/)
+  })
 })

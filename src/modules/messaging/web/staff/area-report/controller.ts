@@ -3,9 +3,9 @@ import type { RouteOptions } from '../../../../../app.ts'
 import { requireStaff } from '../../../../../platform/auth/access.ts'
 import { barChart } from '../../../charts.ts'
 import { viewerFor } from '../../../inbox.service.ts'
-import { MIN_STARTS_FOR_CONVERSION, periodEnding, toCsv } from '../../../stats.service.ts'
-import { REPORT_ROLES, sendCsv } from '../reports/controller.ts'
-import { areaReportQuerySchema, periodItems } from './schema.ts'
+import { MIN_STARTS_FOR_CONVERSION, toCsv } from '../../../stats.service.ts'
+import { csvPeriod, periodForm, REPORT_ROLES, sendCsv } from '../reports/controller.ts'
+import { readPeriod, type PeriodChoice } from '../reports/period.ts'
 
 const COLUMNS = [
   'Area',
@@ -31,28 +31,26 @@ const one = (v: number) => v.toLocaleString('en-GB', { maximumFractionDigits: 1 
  * grants, with charts beside the table and a CSV export.
  */
 export function areaReportController({ services }: RouteOptions) {
-  const load = async (request: FastifyRequest) => {
-    const staff = requireStaff(request, REPORT_ROLES)
-    const q = areaReportQuerySchema.parse(request.query ?? {})
-    const period = periodEnding(services.messaging.stats.now(), q.days)
-    const rows = await services.messaging.stats.areaReports(viewerFor(staff, REPORT_ROLES), period)
-    return { q, period, rows }
-  }
+  const VIEW = 'modules/messaging/web/staff/area-report/view.njk'
+  const rowsFor = async (request: FastifyRequest, choice: Extract<PeriodChoice, { ok: true }>) =>
+    services.messaging.stats.areaReports(viewerFor(requireStaff(request, REPORT_ROLES), REPORT_ROLES), choice.period)
 
   return {
     show: async (request: FastifyRequest, reply: FastifyReply) => {
-      const { q, period, rows } = await load(request)
+      requireStaff(request, REPORT_ROLES)
+      const choice = readPeriod(request.query, services.messaging.stats.now())
+      const base = { title: 'Measures by area', ...periodForm(choice), minStarts: MIN_STARTS_FOR_CONVERSION }
+      if (!choice.ok) return reply.page(VIEW, { ...base, errors: choice.errors, rows: [], periodQuery: 'days=28' }, 400)
+      const rows = await rowsFor(request, choice)
       // Charts compare like with like: the narrowest kind of area shown.
       const kind = rows.some(r => r.kind === 'neighbourhood') ? 'neighbourhood' : rows.some(r => r.kind === 'district') ? 'district' : 'force'
       const leaves = rows.filter(r => r.kind === kind)
       const kindPlural = kind === 'neighbourhood' ? 'neighbourhoods' : kind === 'district' ? 'districts' : 'forces'
-      return reply.page('modules/messaging/web/staff/area-report/view.njk', {
-        title: 'Measures by area',
+      return reply.page(VIEW, {
+        ...base,
         rows,
-        days: q.days,
-        period,
-        periodItems: periodItems(q.days),
-        minStarts: MIN_STARTS_FOR_CONVERSION,
+        periodCaption: choice.caption,
+        periodQuery: choice.query,
         reachChart: barChart({
           id: 'reach-chart',
           title: `Members per 1,000 population, by ${kind}`,
@@ -63,7 +61,7 @@ export function areaReportController({ services }: RouteOptions) {
         frequencyChart: barChart({
           id: 'frequency-chart',
           title: `Messages per member per week, by ${kind}`,
-          description: `Average messages each member received a week over the last ${q.days} days.`,
+          description: `Average messages each member received a week in ${choice.label}.`,
           data: leaves.map(r => ({ label: r.name, value: r.perMemberPerWeek })),
           format: one,
         }),
@@ -71,12 +69,14 @@ export function areaReportController({ services }: RouteOptions) {
     },
 
     csv: async (request: FastifyRequest, reply: FastifyReply) => {
-      const { q, rows } = await load(request)
+      requireStaff(request, REPORT_ROLES)
+      const choice = csvPeriod(readPeriod(request.query, services.messaging.stats.now()))
+      const rows = await rowsFor(request, choice)
       const csv = toCsv(
         COLUMNS,
         rows.map(r => [r.name, r.kind, r.members, r.population, r.perThousand, r.started, r.confirmed, r.conversion, r.left, r.growth, r.deliveries, r.perMemberPerWeek, r.mostPerWeek]),
       )
-      return sendCsv(request, reply, services, `areas-last-${q.days}-days.csv`, csv, `area measures for the last ${q.days} days`)
+      return sendCsv(request, reply, services, `areas-${choice.fileLabel}.csv`, csv, `area measures for ${choice.label}`)
     },
   }
 }

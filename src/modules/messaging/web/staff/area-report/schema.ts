@@ -1,1 +1,1 @@
-export { periodQuerySchema as areaReportQuerySchema, periodItems } from '../reports/schema.ts'
+export { readPeriod, periodRadioValues } from '../reports/period.ts'

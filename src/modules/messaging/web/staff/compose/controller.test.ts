@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Browser, createTestApp, type TestApp } from '../../../../../../test/helpers.ts'
 import { createTestStaff, lastEmailTo, seedTestAreas, signInAs, TEST_AREAS } from '../../../../../platform/auth/testing.ts'
 import { fixtureId, insertFixtureSubscribers, type FixtureSubscriber } from '../../../targeting.test-fixtures.ts'
+import { duplicateIds } from '../../public/testing.ts'
 
 const errorSummary = (html: string) => /<div class="govuk-error-summary"[\s\S]*?<\/ul>/.exec(html)?.[0] ?? ''
 const idFrom = (location: unknown) => /\/staff\/messages\/([0-9a-f-]{36})$/.exec(String(location))?.[1]
@@ -91,7 +92,8 @@ describe('composing and sending messages (staff pages)', () => {
     expect(errorSummary(page.body)).toContain('Remove the HTML from the message: use the formatting shown')
     expect(page.body).toContain('value="Kept title"')
     expect(page.body).toContain('Hello &lt;b&gt;there&lt;/b&gt;')
-    expect(page.body).toMatch(/value="test-n01"\s+checked/)
+    // The chosen area is kept in the "Areas chosen" list.
+    expect(page.body).toContain('<input type="hidden" name="areas" value="test-n01">Ashby North')
 
     await as.officer!.submit('/staff/messages/new', message({ smsText: 'x'.repeat(470) }))
     const again = await as.officer!.get('/staff/messages/new')
@@ -100,6 +102,62 @@ describe('composing and sending messages (staff pages)', () => {
 
     await as.officer!.submit('/staff/messages/new', message({ areas: [] }))
     expect(errorSummary((await as.officer!.get('/staff/messages/new')).body)).toContain('Choose at least one area or group to send to')
+  })
+
+  it('picks areas without JavaScript: find, add, remove and save, keeping everything typed', async () => {
+    const countMessages = async () => (await t.db.query<{ n: number }>(`select count(*)::int as n from msg_messages`))[0]!.n
+    const before = await countMessages()
+    const page = await as.lead!.get('/staff/messages/new')
+    // Nothing chosen yet; the force, districts and every neighbourhood can be added.
+    expect(page.body).toContain('None yet. Choose the whole force')
+    expect(page.body).toMatch(/name="addAreas" type="checkbox" value="test-force"/)
+    expect(page.body).toMatch(/name="addAreas" type="checkbox" value="test-north"/)
+    expect(page.body).toContain('North District (2 neighbourhoods)')
+    expect(duplicateIds(page.body)).toEqual([])
+
+    // Find (the button) searches and draws the form again, with what was typed and ticked kept.
+    const found = await as.lead!.submit('/staff/messages/new', message({ title: 'Kept while finding', areas: [], addAreas: 'test-s01', areaQuery: 'ashby', intent: 'find' }))
+    expect(found.statusCode).toBe(200)
+    expect(found.body).toContain('value="Kept while finding"')
+    expect(found.body).toContain('2 areas match “ashby”.')
+    expect(found.body).toMatch(/id="found"[^>]*name="addAreas" type="checkbox" value="test-n01"|name="addAreas" type="checkbox" value="test-n01"/)
+    expect(found.body).toContain('<input type="hidden" name="areas" value="test-s01">South Town')
+    expect(found.body).toContain('name="searched" value="ashby"')
+    expect(duplicateIds(found.body)).toEqual([])
+    expect(await countMessages()).toBe(before)
+
+    // Enter in the search box (the hidden default button) with a new search searches too.
+    const enter = await as.lead!.submit('/staff/messages/new', message({ areas: ['test-s01'], areaQuery: 'south', searched: 'ashby', intent: 'default' }))
+    expect(enter.statusCode).toBe(200)
+    expect(enter.body).toContain('areas match “south”')
+    expect(await countMessages()).toBe(before)
+
+    // Remove takes one area off; Show opens a district's list; nothing is saved.
+    const removed = await as.lead!.submit('/staff/messages/new', message({ areas: ['test-s01', 'test-n01'], intent: 'remove:test-s01' }))
+    expect(removed.body).not.toContain('name="areas" value="test-s01"')
+    expect(removed.body).toContain('<input type="hidden" name="areas" value="test-n01">Ashby North')
+    expect(await countMessages()).toBe(before)
+
+    // Saving joins the chosen list and the ticked additions.
+    const saved = await as.lead!.submit('/staff/messages/new', message({ areas: ['test-n01'], addAreas: ['test-n02', 'test-n01'], intent: 'save' }))
+    expect(saved.statusCode).toBe(303)
+    const [m] = await t.db.query<{ ids: string[] }>(
+      `select array_agg(ref_id order by ref_id) as ids from msg_message_targets where message_id = $1 and kind = 'area'`,
+      [idFrom(saved.headers.location)],
+    )
+    expect(m!.ids).toEqual(['test-n01', 'test-n02'])
+    // Enter in another box (no new search) saves, as before.
+    expect((await as.lead!.submit('/staff/messages/new', message({ intent: 'default', areaQuery: 'ashby', searched: 'ashby' }))).statusCode).toBe(303)
+  })
+
+  it('searches areas as JSON for the live search, inside the grants only', async () => {
+    const officer = (await as.officer!.get('/staff/messages/areas?q=ASHBY')).json()
+    expect(officer).toEqual({ query: 'ASHBY', total: 1, results: [{ id: 'test-n01', name: 'Ashby North', kind: 'neighbourhood', district: 'North District' }] })
+    const lead = (await as.lead!.get('/staff/messages/areas?q=south')).json()
+    // Names starting with the words first, then districts before neighbourhoods.
+    expect(lead.results.map((r: { id: string }) => r.id)).toEqual(['test-south', 'test-s01', 'test-n02'])
+    expect((await as.lead!.get('/staff/messages/areas?q=%25')).json().total).toBe(0)
+    expect((await as.board!.get('/staff/messages/areas?q=a')).statusCode).toBe(403)
   })
 
   it('refuses an area outside the grants even when posted directly', async () => {

@@ -7,6 +7,7 @@ import { COMPOSE_ROLES, type MessageDetail, type MessageInput } from '../../../m
 import { describeSmsLength, smsLength } from '../../../sms-length.ts'
 import type { RecipientCount } from '../../../targeting.ts'
 import { composeChoices, ORGANISATION_NAMES, PRIORITY_NAMES } from '../shared.ts'
+import { buildPicker, searchAreas, type PickerState } from './area-picker.ts'
 import { composeSchema, countQuerySchema, type ComposeForm } from './schema.ts'
 
 const VIEW = 'modules/messaging/web/staff/compose/view.njk'
@@ -31,6 +32,10 @@ interface FormModel {
 }
 
 const asList = (v: unknown) => (v === undefined || v === null ? [] : [v].flat().map(String))
+/** The picker's search and opened districts as last shown, from the form's hidden fields. */
+const pickingFrom = (v: Record<string, unknown>) => ({ query: asText(v.searched).trim().slice(0, 100), expanded: asList(v.expanded) })
+/** The chosen areas and the ones just ticked to add, once each, in the order chosen. */
+const chosenAreas = (v: { areas?: unknown; addAreas?: unknown }) => [...new Set([...asList(v.areas), ...asList(v.addAreas)].map(s => s.trim()).filter(Boolean))]
 const asText = (v: unknown) => (Array.isArray(v) ? String(v[0] ?? '') : v === undefined || v === null ? '' : String(v))
 
 /** Translation slots from the form: the first is Welsh, the rest other languages; blank slots dropped. */
@@ -81,7 +86,7 @@ function modelFromValues(v: Record<string, unknown>): FormModel {
     organisation: asText(v.organisation),
     allowReplies: asText(v.allowReplies) === 'yes',
     isPublic: asText(v.isPublic) === 'yes',
-    areas: asList(v.areas),
+    areas: chosenAreas(v),
     interests: asList(v.interests),
     groups: asList(v.groups),
     welsh,
@@ -136,10 +141,19 @@ export function composeController(opts: RouteOptions) {
   const { services } = opts
   const messages = () => services.messaging.messages
 
-  async function context(staff: StaffContext, form: FormModel, message: MessageDetail | null, count: RecipientCount | null) {
+  async function context(
+    staff: StaffContext,
+    form: FormModel,
+    message: MessageDetail | null,
+    count: RecipientCount | null,
+    picking: { query: string; expanded: string[] } = { query: '', expanded: [] },
+  ) {
     const choices = await composeChoices(opts, staff)
     const sms = form.smsText ? smsLength(form.smsText) : null
+    const state: PickerState = { selected: form.areas, ...picking }
+    const search = picking.query ? await searchAreas(services.db, grantedPaths(staff, COMPOSE_ROLES), picking.query) : null
     return {
+      picker: buildPicker(choices, state, search),
       title: message ? `Change “${message.title}”` : 'Compose a message',
       message,
       form,
@@ -162,18 +176,46 @@ export function composeController(opts: RouteOptions) {
       organisation: form.organisation,
       allowReplies: form.allowReplies,
       isPublic: form.isPublic,
-      targets: { areaIds: form.areas, interestIds: form.interests, groupIds: form.groups },
+      targets: { areaIds: chosenAreas(form), interestIds: form.interests, groupIds: form.groups },
       translations: translationsOf(form).map(({ slot: _slot, ...t }) => t),
     }
+  }
+
+  /**
+   * Find, Show and Remove in the area picker: the form comes back drawn again with everything
+   * typed kept and nothing saved. It is answered in place rather than redirected, so the
+   * message text never goes into an address (or a cookie's size limit), and reloading the
+   * page simply asks the browser to send the form again.
+   */
+  async function pick(reply: FastifyReply, staff: StaffContext, message: MessageDetail | null, body: Record<string, unknown>, form: ComposeForm) {
+    const model = modelFromValues(body)
+    let query = form.areaQuery
+    let expanded = form.expanded
+    const [action, id = ''] = form.intent.split(/:(.*)/s)
+    if (action === 'remove') model.areas = model.areas.filter(a => a !== id)
+    if (action === 'expand' && id && !expanded.includes(id)) expanded = [...expanded, id]
+    if (action === 'clear') query = ''
+    const values = { ...body, areas: model.areas, addAreas: [], areaQuery: query, searched: query, expanded }
+    return reply.page(VIEW, { ...(await context(staff, model, message, null, { query, expanded })), values })
+  }
+
+  /** Which submissions are picker actions rather than a save. Enter in the search box (the form's default button) searches. */
+  function isPickerAction(form: ComposeForm): boolean {
+    const action = form.intent.split(':')[0]
+    if (action === 'find' || action === 'remove' || action === 'expand' || action === 'clear') return true
+    return action === 'default' && form.areaQuery !== '' && form.areaQuery !== form.searched
   }
 
   async function save(request: FastifyRequest, reply: FastifyReply, staff: StaffContext, message: MessageDetail | null) {
     const url = message ? `/staff/messages/${message.id}/edit` : '/staff/messages/new'
     const body = (request.body ?? {}) as Record<string, unknown>
+    const keep = { ...body, areas: chosenAreas(body), addAreas: [] }
+    const picking = pickingFrom(body)
     const failed = async (errors: Record<string, string>) =>
-      reply.formErrors(url, { errors, values: body }, { template: VIEW, context: await context(staff, modelFromValues(body), message, null) })
+      reply.formErrors(url, { errors, values: keep }, { template: VIEW, context: await context(staff, modelFromValues(body), message, null, picking) })
     const form = parseForm(composeSchema, body)
     if (!form.ok) return failed(form.errors)
+    if (isPickerAction(form.data)) return pick(reply, staff, message, body, form.data)
     try {
       const saved = message
         ? await messages().updateDraft(staff, message.id, toInput(form.data))
@@ -197,7 +239,7 @@ export function composeController(opts: RouteOptions) {
       const flash = takeFlash(request, reply)
       const choices = await composeChoices(opts, staff)
       const form = flash.values ? modelFromValues(flash.values) : emptyModel(staff, choices.organisations)
-      return reply.page(VIEW, { ...(await context(staff, form, null, null)), errors: flash.errors, values: flash.values ?? {} })
+      return reply.page(VIEW, { ...(await context(staff, form, null, null, pickingFrom(flash.values ?? {}))), errors: flash.errors, values: flash.values ?? {} })
     },
 
     create: async (request: FastifyRequest, reply: FastifyReply) => save(request, reply, requireStaff(request, COMPOSE_ROLES), null),
@@ -208,12 +250,25 @@ export function composeController(opts: RouteOptions) {
       const flash = takeFlash(request, reply)
       const form = flash.values ? modelFromValues(flash.values) : modelFromMessage(message)
       const count = flash.values ? null : await messages().countRecipients({ ...message.targets, organisation: message.organisation })
-      return reply.page(VIEW, { ...(await context(staff, form, message, count)), errors: flash.errors, values: flash.values ?? {} })
+      return reply.page(VIEW, { ...(await context(staff, form, message, count, pickingFrom(flash.values ?? {}))), errors: flash.errors, values: flash.values ?? {} })
     },
 
     update: async (request: IdRequest, reply: FastifyReply) => {
       const staff = requireStaff(request, COMPOSE_ROLES)
       return save(request, reply, staff, await editable(request, staff))
+    },
+
+    /**
+     * JSON for "Find a neighbourhood" as you type (compose.js): districts and neighbourhoods
+     * inside the grants whose names contain the words. Only the grants are searched, so
+     * nothing outside them is revealed.
+     */
+    areas: async (request: FastifyRequest, reply: FastifyReply) => {
+      const staff = requireStaff(request, COMPOSE_ROLES)
+      const raw = (request.query as Record<string, unknown> | undefined)?.q
+      const q = (Array.isArray(raw) ? String(raw[0] ?? '') : String(raw ?? '')).slice(0, 100)
+      const found = await searchAreas(services.db, grantedPaths(staff, COMPOSE_ROLES), q)
+      return reply.header('cache-control', 'no-store').send({ query: q.trim(), total: found.total, results: found.results })
     },
 
     /** JSON for the live count (compose.js). Areas and groups outside the grants answer 404. */

@@ -29,9 +29,19 @@ export const composeSchema = z.object({
   organisation: z.enum(ORGANISATIONS, { error: 'Choose who the message is from' }),
   allowReplies: z.string().optional().transform(v => v === 'yes'),
   isPublic: z.string().optional().transform(v => v === 'yes'),
+  /** the areas chosen so far (hidden fields in the chosen list) */
   areas: list,
+  /** areas ticked in the add lists, force, districts and search results; joined to `areas` */
+  addAreas: list,
   interests: list,
   groups: list,
+  /** which button was pressed: save, find, remove:<id>, expand:<id>, or default (Enter in a field) */
+  intent: z.string().max(200).optional().transform(v => v ?? 'save'),
+  /** "Find a neighbourhood", and the search last shown (so Enter in the box searches rather than saves) */
+  areaQuery: z.string().max(100, 'Search words must be 100 characters or fewer').optional().transform(v => (v ?? '').trim()),
+  searched: z.string().max(100).optional().transform(v => (v ?? '').trim()),
+  /** districts whose neighbourhood lists were opened with "Show" */
+  expanded: list,
   trLanguage: slots,
   trTitle: slots,
   trBody: slots,

@@ -45,8 +45,11 @@ export function messageReportController({ services }: RouteOptions) {
       const chart = barChart({
         id: 'funnel-chart',
         title: `How far “${m.title}” got`,
-        description: 'People targeted, sent to, delivered to, who opened it (email only) and who clicked a link.',
-        data: table.filter(r => ['Targeted', 'Sent', 'Delivered', 'Opened', 'Clicked'].includes(r.label)).map(r => ({ label: r.label, value: r.all })),
+        description: report.message.opened === null
+          ? 'People targeted, sent to, delivered to and who clicked a link (opens are not tracked).'
+          : 'People targeted, sent to, delivered to, who opened it (email only) and who clicked a link.',
+        // A measure that is not tracked is left out of the chart rather than drawn as 0.
+        data: table.filter(r => ['Targeted', 'Sent', 'Delivered', 'Opened', 'Clicked'].includes(r.label) && r.all !== null).map(r => ({ label: r.label, value: r.all })),
       })
       const rated = m.usefulYes + m.usefulNo
       return reply.page('modules/messaging/web/staff/message-report/view.njk', {
@@ -55,13 +58,14 @@ export function messageReportController({ services }: RouteOptions) {
         table,
         chart,
         usefulPercent: rated ? Math.round((m.usefulYes / rated) * 100) : null,
+        opensTracked: services.messaging.stats.opensTracked,
       })
     },
 
     csv: async (request: FastifyRequest, reply: FastifyReply) => {
       const { report, table } = await load(request)
       const csv = toCsv(['Measure', 'All channels', 'Email', 'Text message'], [
-        ...table.map(r => [r.label, r.all, r.email, r.sms]),
+        ...table.map(r => [r.label, r.all ?? 'not tracked', r.email ?? 'not tracked', r.sms ?? 'not tracked']),
         ['Rated useful', report.message.usefulYes, null, null],
         ['Rated not useful', report.message.usefulNo, null, null],
         ['Replies', report.message.replies, null, null],
