@@ -15,6 +15,7 @@ import { renderPlugin } from './platform/http/render.ts'
 import { registerErrorHandling } from './platform/http/errors.ts'
 import { registerHealth } from './platform/http/health.ts'
 import { registerMetrics } from './platform/http/metrics.ts'
+import { pageCachePlugin } from './platform/http/page-cache.ts'
 import type { Services } from './services.ts'
 import { authPlugin, staffLocals } from './platform/auth/plugin.ts'
 import { sitePages } from './web/pages/routes.ts'
@@ -56,6 +57,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Signed links in messages carry long tokens in the path.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
   })
+
+  // First, so a cached public page is answered before helmet, cookies or the session lookup
+  // run (see page-cache.ts). Off under test, where pages must show each change at once;
+  // page-cache.test.ts tests it on its own.
+  await app.register(pageCachePlugin, { enabled: config.env !== 'test' })
 
   // CSP with per-request nonces: GOV.UK Frontend's one inline script and our module scripts
   // carry the nonce, so no 'unsafe-inline' is needed. Map and images stay same-origin.

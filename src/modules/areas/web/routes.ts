@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { RouteOptions } from '../../../app.ts'
 import { findController } from './public/find/controller.ts'
-import { neighbourhoodController } from './public/neighbourhood/controller.ts'
 import { neighbourhoodsController } from './public/neighbourhoods/controller.ts'
 import { areasStaffRoutes } from './staff/routes.ts'
 
@@ -10,12 +9,11 @@ const searchLimit = { rateLimit: { max: 60, timeWindow: '1 minute' } }
 
 export async function areasRoutes(app: FastifyInstance, opts: RouteOptions): Promise<void> {
   const find = findController(opts)
-  const neighbourhood = neighbourhoodController(opts)
   const list = neighbourhoodsController(opts)
   app.get('/', find.home)
   app.get('/find', { config: searchLimit }, find.find)
   app.get('/neighbourhoods', list.list)
   app.get('/neighbourhoods/choose', { config: searchLimit }, find.choose)
-  app.get('/neighbourhoods/:id', neighbourhood.show)
+  // GET /neighbourhoods/:id (the neighbourhood page) lives in the neighbourhoods module.
   await app.register(areasStaffRoutes, opts)
 }

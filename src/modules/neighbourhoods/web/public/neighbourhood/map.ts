@@ -1,4 +1,4 @@
-import type { MultiPolygonGeometry, Position } from '../../../schema.ts'
+import type { MultiPolygon as MultiPolygonGeometry, Position } from '../../../../../platform/geo/types.ts'
 
 export interface MapLayer {
   geometry: MultiPolygonGeometry
