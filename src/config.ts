@@ -53,6 +53,7 @@ const envSchema = z.object({
   MESSAGING_FAILURES_BEFORE_FAILING: z.coerce.number().int().min(1).default(3),
   MESSAGING_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(6),
   MESSAGING_DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(7),
+  NEIGHBOURHOODS_CONTACT_RETENTION_DAYS: z.coerce.number().int().min(30).max(3650).default(365),
   MESSAGING_PROVIDER_REPORTS_OPENS: bool.default(false),
   SENDGRID_INBOUND_TOKEN: z.string().min(24, 'must be at least 24 characters').regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, - and _ only').optional(),
   MAILGUN_WEBHOOK_SIGNING_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -119,6 +120,10 @@ export interface Config {
       /** Mailgun's HTTP webhook signing key: checks routes' forwarded replies and event webhooks */
       mailgunSigningKey: string | undefined
     }
+  }
+  neighbourhoods: {
+    /** days a closed "contact your team" query is kept before it is erased with its replies */
+    contactRetentionDays: number
   }
 }
 
@@ -208,6 +213,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       providerReportsOpens: e.MESSAGING_PROVIDER_REPORTS_OPENS,
       inbound: { sendgridToken: e.SENDGRID_INBOUND_TOKEN, mailgunSigningKey: e.MAILGUN_WEBHOOK_SIGNING_KEY },
     },
+    neighbourhoods: { contactRetentionDays: e.NEIGHBOURHOODS_CONTACT_RETENTION_DAYS },
     auth: {
       maxAttempts: e.SIGNIN_MAX_ATTEMPTS,
       lockMinutes: e.SIGNIN_LOCK_MINUTES,

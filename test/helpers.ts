@@ -5,6 +5,7 @@ import { testConfig, type Config } from '../src/config.ts'
 import { createDatabase, runMigrations, type Database } from '../src/platform/db/client.ts'
 import { buildApp } from '../src/app.ts'
 import { createServices, type Services } from '../src/services.ts'
+import { loadPgliteTemplate } from './pglite-template.ts'
 
 /** The server the PostgreSQL pass of the suite uses (see scripts/test.ts). */
 export const testPostgresUrl = () => process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
@@ -16,7 +17,9 @@ export const usingPostgres = () => process.env.BEACON_TEST_DB === 'postgres'
  */
 export async function createTestDatabase(): Promise<Database> {
   if (!usingPostgres()) {
-    const db = await createDatabase({})
+    const dump = loadPgliteTemplate()
+    const db = await createDatabase({ pgliteDump: dump })
+    // A template is already migrated; this then only checks (and stays right if it is not).
     await runMigrations(db)
     return db
   }

@@ -40,21 +40,23 @@ export interface DatabaseOptions {
   dataDir?: string | undefined
   /** pool size for PostgreSQL */
   poolMax?: number
+  /** an in-memory PGlite starts from this dump (PGlite's dumpDataDir) instead of an empty cluster: tests use a migrated one */
+  pgliteDump?: Blob | undefined
 }
 
 export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.databaseUrl) return createPostgres(opts.databaseUrl, opts.poolMax ?? 10)
-  return createPglite(opts.dataDir)
+  return createPglite(opts.dataDir, opts.pgliteDump)
 }
 
 /**
  * PGlite (WebAssembly Postgres, ~150 MB once loaded) is imported only when used, so
  * processes on PostgreSQL, such as delivery workers, do not carry it.
  */
-async function createPglite(dataDir: string | undefined): Promise<Database> {
+async function createPglite(dataDir: string | undefined, dump: Blob | undefined): Promise<Database> {
   const [{ PGlite }, { drizzle: drizzlePglite }] = await Promise.all([import('@electric-sql/pglite'), import('drizzle-orm/pglite')])
   if (dataDir) mkdirSync(dataDir, { recursive: true })
-  const pglite = dataDir ? new PGlite(path.join(dataDir, 'pglite')) : new PGlite()
+  const pglite = dataDir ? new PGlite(path.join(dataDir, 'pglite')) : dump ? new PGlite({ loadDataDir: dump }) : new PGlite()
   await pglite.waitReady
   const orm = drizzlePglite(pglite, { schema })
   let closed = false
