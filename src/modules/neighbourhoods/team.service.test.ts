@@ -99,6 +99,24 @@ describe('team service', () => {
     expect(audits.map(a => a.summary)).toContain('Made PC Ann Able the named contact')
   })
 
+  it('lets two officers change the named contact at the same moment: the last to save wins, nobody gets an error', async () => {
+    // A neighbourhood of its own, so the other tests' teams are not disturbed.
+    await db.query(`insert into areas (id, kind, parent_id, path, name) values ('test-race', 'neighbourhood', 'test-south', '/test-force/south/race/', 'Race Town')`)
+    const a = await team.addMember(actor, 'test-race', member('PC Race One'))
+    const b = await team.addMember(actor, 'test-race', member('PC Race Two'))
+    // On PostgreSQL these run on separate connections at once; on PGlite one after the other.
+    for (let round = 0; round < 5; round++) {
+      const results = await Promise.allSettled([
+        team.setNamedContact(actor, 'test-race', a.id),
+        team.setNamedContact(actor, 'test-race', b.id),
+        team.addMember(actor, 'test-race', member(`PC Race Extra ${round}`, { isNamedContact: true })),
+        team.updateMember(actor, 'test-race', a.id, { ...member('PC Race One'), isNamedContact: true }),
+      ])
+      expect(results.filter(r => r.status === 'rejected')).toEqual([])
+      expect(await namedContacts('test-race')).toHaveLength(1)
+    }
+  })
+
   it('stores a checked photo with its description, and refuses a bad one without adding anyone', async () => {
     const dee = await team.addMember(actor, 'test-n02', member('PC Dee Dunn'), { bytes: PNG, alt: 'PC Dee Dunn in uniform' })
     expect(dee).toMatchObject({ hasPhoto: true, photoAlt: 'PC Dee Dunn in uniform' })

@@ -1,4 +1,5 @@
 import type { NeighbourhoodsDeps } from './deps.ts'
+import type { Database } from '../../platform/db/client.ts'
 import type { AuditActor } from '../../platform/audit/service.ts'
 import { AppError } from '../../platform/errors.ts'
 import type { ContactDetails, LocationType, OpeningHours, ProfileLink } from './schema.ts'
@@ -158,6 +159,16 @@ export const withinPaths = (n: number, alias = 'a') =>
 const parseJson = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v)
 
 /**
+ * Two officers making different people the named contact at the same moment would both
+ * unset the old one and both set theirs, and the second commit would hit the one-named-
+ * contact index (a 500). A transaction lock per neighbourhood makes the second wait for the
+ * first, then unset the first one's choice: the last to save wins, as people expect.
+ */
+async function lockNamedContact(q: Database['query'], areaId: string): Promise<void> {
+  await q(`select pg_advisory_xact_lock(hashtext($1))`, [`nbh-named-contact:${areaId}`])
+}
+
+/**
  * Profiles, team members (with photos and the one named contact) and police stations.
  * Changes take the acting staff member and are audited here, so no caller can forget.
  */
@@ -236,6 +247,7 @@ export function createTeamService(deps: NeighbourhoodsDeps) {
       const type = photo ? checkPhoto(photo.bytes) : null
       if (photo && !photo.alt.trim()) throw new AppError('INVALID', PHOTO_MESSAGES.noAlt, { photoAlt: PHOTO_MESSAGES.noAlt })
       const id = await db.transaction(async q => {
+        if (input.isNamedContact) await lockNamedContact(q, areaId)
         if (input.isNamedContact)
           await q(`update nbh_team_members set is_named_contact = false, updated_at = now() where area_id = $1 and is_named_contact`, [areaId])
         const [row] = await q<{ id: string }>(
@@ -275,7 +287,9 @@ export function createTeamService(deps: NeighbourhoodsDeps) {
       if ((photo || (before.hasPhoto && !opts.removePhoto)) && !alt)
         throw new AppError('INVALID', PHOTO_MESSAGES.noAlt, { photoAlt: PHOTO_MESSAGES.noAlt })
       await db.transaction(async q => {
-        if (input.isNamedContact && !before.isNamedContact)
+        // Whatever `before` said: someone may have named another contact since it was read.
+        if (input.isNamedContact) await lockNamedContact(q, areaId)
+        if (input.isNamedContact)
           await q(`update nbh_team_members set is_named_contact = false, updated_at = now() where area_id = $1 and is_named_contact and id <> $2`, [areaId, id])
         await q(
           `update nbh_team_members set name = $2, rank = $3, role = $4, bio = $5, email = $6, telephone = $7, is_named_contact = $8,
@@ -301,6 +315,7 @@ export function createTeamService(deps: NeighbourhoodsDeps) {
     async setNamedContact(actor: AuditActor, areaId: string, memberId: string | null): Promise<void> {
       const member = memberId ? await memberIn(areaId, memberId) : null
       await db.transaction(async q => {
+        await lockNamedContact(q, areaId)
         await q(`update nbh_team_members set is_named_contact = false, updated_at = now() where area_id = $1 and is_named_contact and id is distinct from $2`, [
           areaId,
           member?.id ?? null,
