@@ -56,6 +56,14 @@ export const subscribers = pgTable(
     /** bumped to invalidate every signed manage/unsubscribe link already sent */
     linkVersion: integer('link_version').notNull().default(1),
     /** the neighbourhood of the home postcode, for per-area statistics */
+    /**
+     * The current state of alerts consent per organisation, kept by a database trigger on
+     * msg_consents (migration 0008): the latest row wins, a withdrawal at the same instant
+     * wins. msg_consents stays the record of what was agreed; these let targeting filter
+     * while it scans residents instead of joining a million consent rows.
+     */
+    alertsConsentForce: boolean('alerts_consent_force').notNull().default(false),
+    alertsConsentOpcc: boolean('alerts_consent_opcc').notNull().default(false),
     homeAreaId: text('home_area_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

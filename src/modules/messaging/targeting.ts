@@ -1,5 +1,6 @@
 import type { Database } from '../../platform/db/client.ts'
 import { AppError } from '../../platform/errors.ts'
+import { EMERGENCY_TARGETING_LOCK } from './dispatch/emergency-lock.ts'
 import { PRIORITY_RANK, type Organisation, type Priority } from './schema.ts'
 
 /**
@@ -11,7 +12,9 @@ import { PRIORITY_RANK, type Organisation, type Priority } from './schema.ts'
  * * **Consent**: a resident is eligible for a message from organisation O only when their
  *   latest `msg_consents` row for (O, 'alerts') has `given = true` (a withdrawal recorded at
  *   the very same instant as a consent wins). Consent to the force does
- *   not cover the PCC's office, nor the other way round.
+ *   not cover the PCC's office, nor the other way round. A trigger on msg_consents
+ *   (migration 0008) keeps that answer on the resident's row (`alerts_consent_force`,
+ *   `alerts_consent_opcc`), so targeting reads it while scanning residents.
  * * **Channel**: email only if the address is set, confirmed (`email_confirmed_at`) and not
  *   failing; the same for SMS with `phone`, `phone_confirmed_at` and `sms_failing`.
  * * **Place**: a followed place (`msg_subscriber_places.area_path`) is inside a target area,
@@ -80,17 +83,6 @@ export function recipientsSql(targets: Targets, organisation: Organisation): { t
       select a.path from areas a join target_areas t on left(a.path, length(t.path)) = t.path
       union
       select a.path from areas a join target_areas t on left(t.path, length(a.path)) = a.path
-    ),
-    consenting as (
-      -- "The latest row is given" is the same as "some given row has no withdrawal at or after
-      -- it". Written this way the database hashes the (few) withdrawals once instead of looking
-      -- up every resident's history one by one.
-      select g.subscriber_id from msg_consents g
-       where g.organisation = $4 and g.purpose = 'alerts' and g.given
-         and not exists (
-           select 1 from msg_consents w
-            where w.subscriber_id = g.subscriber_id and w.organisation = $4 and w.purpose = 'alerts'
-              and not w.given and w.at >= g.at)
     )
     select s.id, s.home_area_id, s.email_frequency, s.sms_frequency,
            (s.email is not null and s.email_confirmed_at is not null and not s.email_failing) as email_ok,
@@ -99,7 +91,8 @@ export function recipientsSql(targets: Targets, organisation: Organisation): { t
      where ((s.email is not null and s.email_confirmed_at is not null and not s.email_failing)
             or (s.phone is not null and s.phone_confirmed_at is not null and not s.sms_failing))
        and ${who}
-       and s.id in (select subscriber_id from consenting)`
+       -- Consent: the current state the msg_consents trigger keeps on the resident's row.
+       and (case $4::text when 'force' then s.alerts_consent_force when 'opcc' then s.alerts_consent_opcc else false end)`
   return { text, params: [[...targets.areaIds], [...targets.interestIds], groupIds, organisation] }
 }
 
@@ -176,7 +169,8 @@ export async function liveCount(
     `with sample as materialized (
        select s.id,
               (s.email is not null and s.email_confirmed_at is not null and not s.email_failing) as email_ok,
-              (s.phone is not null and s.phone_confirmed_at is not null and not s.sms_failing) as sms_ok
+              (s.phone is not null and s.phone_confirmed_at is not null and not s.sms_failing) as sms_ok,
+              (case $4::text when 'force' then s.alerts_consent_force when 'opcc' then s.alerts_consent_opcc else false end) as consent
          from msg_subscribers s tablesample system ($5::float8) repeatable (42)
      ),
      eligible as (
@@ -186,8 +180,7 @@ export async function liveCount(
                 and (cardinality($2::text[]) = 0
                      or exists (select 1 from msg_subscriber_interests si where si.subscriber_id = x.id and si.interest_id = any($2::text[]))))
                or exists (select 1 from msg_group_members gm where gm.subscriber_id = x.id and gm.group_id = any($3::uuid[])))
-          and (select c.given from msg_consents c where c.subscriber_id = x.id and c.organisation = $4 and c.purpose = 'alerts'
-                order by c.at desc, c.given limit 1)
+          and x.consent
      )
      select (select count(*) from sample)::int as sampled, count(*)::int as total,
             count(*) filter (where email_ok)::int as email, count(*) filter (where sms_ok)::int as sms
@@ -209,6 +202,11 @@ export async function messageTargets(db: { query: Query }, messageId: string): P
   )
   const of = (kind: string) => rows.filter(r => r.kind === kind).map(r => r.ref_id)
   return { areaIds: of('area'), interestIds: of('interest'), groupIds: of('group') }
+}
+
+/** Held until the end of the calling transaction; see EMERGENCY_TARGETING_LOCK. */
+export async function announceEmergencyTargeting(q: Query): Promise<void> {
+  await q(`select pg_advisory_xact_lock_shared($1::int, $2::int)`, [EMERGENCY_TARGETING_LOCK.classid, EMERGENCY_TARGETING_LOCK.objid])
 }
 
 /**
@@ -239,6 +237,9 @@ export async function writeDeliveries(db: { query: Query }, messageId: string): 
     [messageId],
   )
   if (!message) throw new AppError('NOT_FOUND', 'Message not found')
+  // An emergency: dispatch pauses routine work until this transaction ends (no effect when
+  // called outside a transaction, where the lock ends with the statement).
+  if (message.priority === 'emergency') await announceEmergencyTargeting((text, params) => db.query(text, params))
   const targets = await messageTargets(db, messageId)
   const { text, params } = recipientsSql(targets, message.organisation)
   const urgent = message.priority !== 'normal'

@@ -6,6 +6,7 @@ import { createJobs } from '../../../platform/jobs/index.ts'
 import { createAuditService } from '../../../platform/audit/service.ts'
 import { createAreasService } from '../../areas/service.ts'
 import { createTestDatabase, usingPostgres } from '../../../../test/helpers.ts'
+import { announceEmergencyTargeting } from '../targeting.ts'
 import type { MessagingDeps } from '../deps.ts'
 import { createDispatchService, DISPATCH_JOB, type DispatchOptions } from './dispatch.service.ts'
 import { createSendingMessage, manualClock, queueDeliveries, recordingChannels, seedSubscribers } from './testing.ts'
@@ -309,6 +310,36 @@ describe('emergency pre-emption', () => {
     // Stopping handed the unsent part of the routine batch back; nothing was sent twice.
     expect(new Set(rec.sent.map(s => s.reference)).size).toBe(rec.sent.length)
     expect((await statusCounts(routine)).sending ?? 0).toBe(0)
+  })
+})
+
+describe.skipIf(!usingPostgres())('an emergency being targeted (PostgreSQL: the targeting runs on another connection)', () => {
+  it('routine sending pauses while an emergency message’s deliveries are being written, and resumes after', async () => {
+    const { rec, dispatch } = setup({ workers: 1, concurrency: 2, batchSize: 20, emergencyCheckMs: 20, pollMs: 20 })
+    const people = await seedSubscribers(db, 400)
+    const routine = await createSendingMessage(db, { title: 'Newsletter' })
+    await queueDeliveries(db, routine, people)
+    rec.state.gate = () => new Promise(r => setTimeout(r, 5))
+    const pool = (db.raw as { pool: import('pg').Pool }).pool
+    const targeting = await pool.connect()
+    await dispatch.start()
+    try {
+      for (let i = 0; i < 500 && rec.sent.length < 10; i++) await new Promise(r => setTimeout(r, 5))
+      // What writeDeliveries does for an emergency message, held open as a slow targeting would be.
+      await targeting.query('begin')
+      await announceEmergencyTargeting((text, params) => targeting.query(text, params).then(r => r.rows))
+      await new Promise(r => setTimeout(r, 150)) // the loop notices and hands its batch back
+      const paused = rec.sent.length
+      await new Promise(r => setTimeout(r, 300))
+      expect(rec.sent.length).toBe(paused)
+      await targeting.query('commit')
+      for (let i = 0; i < 500 && rec.sent.length <= paused; i++) await new Promise(r => setTimeout(r, 5))
+      expect(rec.sent.length).toBeGreaterThan(paused)
+    } finally {
+      targeting.release()
+      await dispatch.stop()
+    }
+    expect(new Set(rec.sent.map(s => s.reference)).size).toBe(rec.sent.length)
   })
 })
 

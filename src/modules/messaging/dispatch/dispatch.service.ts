@@ -12,6 +12,7 @@ import { pickTranslation, renderSms } from '../render.ts'
 import { createEmailTemplates } from './email-template.ts'
 import { replyHeaders } from '../inbound-email.ts'
 import { createDigests } from './digests.ts'
+import { EMERGENCY_TARGETING_LOCK } from './emergency-lock.ts'
 
 /** Job that wakes (or, where no dispatcher runs, performs) delivery. Compose sends it when a message goes out. */
 export const DISPATCH_JOB = 'messaging.dispatch'
@@ -159,13 +160,18 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
     return rows
   }
 
-  /** True when an emergency delivery is waiting (an index probe on msg_deliveries_claim_idx). */
-  async function emergencyWaiting(): Promise<boolean> {
-    const [row] = await db.query<{ waiting: boolean }>(
-      `select exists (select 1 from msg_deliveries where status = 'queued' and priority = 0 and next_attempt_at <= $1) as waiting`,
-      [clock()],
+  /**
+   * Whether emergency work is waiting (an index probe on msg_deliveries_claim_idx), and whether
+   * an emergency message's deliveries are being written right now (its targeting transaction
+   * holds EMERGENCY_TARGETING_LOCK, seen in pg_locks).
+   */
+  async function emergencyState(): Promise<{ waiting: boolean; preparing: boolean }> {
+    const [row] = await db.query<{ waiting: boolean; preparing: boolean }>(
+      `select exists (select 1 from msg_deliveries where status = 'queued' and priority = 0 and next_attempt_at <= $1) as waiting,
+              exists (select 1 from pg_locks where locktype = 'advisory' and classid = $2::int::oid and objid = $3::int::oid and objsubid = 2) as preparing`,
+      [clock(), EMERGENCY_TARGETING_LOCK.classid, EMERGENCY_TARGETING_LOCK.objid],
     )
-    return row?.waiting === true
+    return { waiting: row?.waiting === true, preparing: row?.preparing === true }
   }
 
   /** Hands claimed rows back unsent (the attempt did not happen, so it is not counted). */
@@ -321,6 +327,8 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
 
   let stopping = false
   let emergencyFlag = false
+  /** an emergency message's deliveries are being written: claim emergency rows only meanwhile */
+  let emergencyPreparing = false
 
   /**
    * One round: claim a batch and send it with `concurrency` sends in flight. A loop busy
@@ -333,7 +341,9 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
     // not sit in 'sending' for long (a crash strands fewer, and emergency work waits less).
     const perMinute = limiters.email === limiters.sms ? limiters.email.perMinute : limiters.email.perMinute + limiters.sms.perMinute
     const perTwoSeconds = Math.ceil((perMinute / 60) * 2)
-    const rows = await claim(Math.max(1, Math.min(opts.limit ?? batchSize, batchSize, perTwoSeconds)))
+    // While an emergency is being targeted, routine rows wait: the CPU goes to writing its
+    // deliveries (and any emergency rows already queued are still sent).
+    const rows = await claim(Math.max(1, Math.min(opts.limit ?? batchSize, batchSize, perTwoSeconds)), emergencyPreparing ? 0 : 2)
     result.claimed = rows.length
     if (rows.length === 0) return result
     // This loop has the emergency work (claims are emergency first): stop asking others to yield.
@@ -345,7 +355,7 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
     const recording: Promise<void>[] = []
     const lane = async () => {
       while (next < rows.length) {
-        if (routine && (emergencyFlag || stopping)) {
+        if (routine && (emergencyFlag || emergencyPreparing || stopping)) {
           handBack = true
           return
         }
@@ -577,10 +587,13 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
         }, Math.max(1_000, Math.floor(leaseMs / 2))),
         setInterval(() => {
           track(
-            emergencyWaiting()
-              .then(waiting => {
+            emergencyState()
+              .then(({ waiting, preparing }) => {
                 if (waiting && !emergencyFlag) wake()
+                // Targeting just ended: routine work may be claimed again at once.
+                if (!preparing && emergencyPreparing) wake()
                 emergencyFlag = waiting
+                emergencyPreparing = preparing
               })
               .catch(() => {}),
           )
