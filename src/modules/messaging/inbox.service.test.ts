@@ -154,4 +154,16 @@ describe('inbox service', () => {
     const audited = await db.query(`select summary from audit_log where entity_id = $1 and action = 'update'`, [ids.southReply])
     expect(audited).toEqual([{ summary: 'Marked a reply to "South Town road closure" as actioned' }])
   })
+
+  it('answers a resident who chose Welsh with Beacon’s own words in Welsh', async () => {
+    const [cat] = await db.query<{ id: string }>(`select id from msg_subscribers where email = 'cat@example.com'`)
+    await db.query(`update msg_subscribers set language = 'cy' where id = $1`, [cat!.id])
+    expect(await inbox.respond(lead, actor(lead.userId), ids.southReply, 'Diolch, byddwn yn edrych.')).toMatchObject({ ok: true, channel: 'email' })
+    const [mail] = await db.query<{ subject: string; body_text: string }>(
+      `select subject, body_text from outbox_messages where recipient = 'cat@example.com' order by created_at desc limit 1`,
+    )
+    expect(mail!.subject).toBe('Ateb: South Town road closure')
+    expect(mail!.body_text).toContain('Fe wnaethoch ymateb i’n neges "South Town road closure"')
+    expect(mail!.body_text).toContain('> Which roads?')
+  })
 })
