@@ -4,10 +4,11 @@ import type { AuditActor } from '../../platform/audit/service.ts'
 import { AppError } from '../../platform/errors.ts'
 import type { MessagingDeps } from './deps.ts'
 import type { MessagingChannel } from './schema.ts'
+import { RESPONSE_TARGET_HOURS, responseClock, type ResponseClock } from '../../platform/response-clock.ts'
 import { answerEmailText, answerSmsText } from './subscribers-texts.ts'
 
 /** The Neighbourhood Policing Guarantee: residents get an answer within 72 hours. */
-export const REPLY_TARGET_HOURS = 72
+export const REPLY_TARGET_HOURS = RESPONSE_TARGET_HOURS
 /** Longest answer staff may write; an SMS answer is held to four GSM-7 parts. */
 export const MAX_ANSWER_EMAIL = 5000
 export const MAX_ANSWER_SMS = 612
@@ -40,67 +41,20 @@ export const inScope = (column: string, n: number) =>
   `exists (select 1 from unnest($${n}::text[]) as granted(p) where left(${column}, length(granted.p)) = granted.p)`
 
 /** Where a reply stands against the 72-hour target, for a tag in the inbox. */
-export interface ReplyClock {
-  /** whole hours since it arrived (until it was answered, when the clock stops) */
-  hours: number
-  /** hours left before the target; negative once overdue */
-  hoursLeft: number
-  overdue: boolean
-  /** the clock stopped: answered or actioned */
-  stopped: boolean
-  /** e.g. "5 hours (67 left)", "Overdue by 3 hours", "Answered in 4 hours" */
-  text: string
-  /** GOV.UK tag colour class */
-  tagClass: string
-}
+export type ReplyClock = ResponseClock
 
-const plural = (n: number, word: string) => `${n.toLocaleString('en-GB')} ${word}${n === 1 ? '' : 's'}`
-
-/**
- * The reply's clock against the 72-hour target. Hours are whole hours rounded down, as a
- * person would count them; the clock stops when the reply is answered (or actioned without
- * an answer), so a late answer stays visibly late.
- */
+/** The reply's clock: it stops when the reply is answered, or actioned without an answer. */
 export function replyClock(
   reply: { receivedAt: Date; answeredAt?: Date | null; actionedAt?: Date | null },
   now: Date,
   targetHours = REPLY_TARGET_HOURS,
 ): ReplyClock {
-  const stoppedAt = reply.answeredAt ?? reply.actionedAt ?? null
-  const end = stoppedAt ?? now
-  const elapsed = Math.max(0, end.getTime() - reply.receivedAt.getTime())
-  const hours = Math.floor(elapsed / 3_600_000)
-  const hoursLeft = targetHours - hours
-  const overdue = elapsed > targetHours * 3_600_000
-  if (stoppedAt) {
-    const verb = reply.answeredAt ? 'Answered' : 'Actioned'
-    return {
-      hours,
-      hoursLeft,
-      overdue,
-      stopped: true,
-      text: `${verb} in ${hours < 1 ? 'under an hour' : plural(hours, 'hour')}${overdue ? ' (late)' : ''}`,
-      tagClass: overdue ? 'govuk-tag--orange' : 'govuk-tag--green',
-    }
-  }
-  if (overdue)
-    return {
-      hours,
-      hoursLeft,
-      overdue,
-      stopped: false,
-      text: hours - targetHours < 1 ? 'Overdue by under an hour' : `Overdue by ${plural(hours - targetHours, 'hour')}`,
-      tagClass: 'govuk-tag--red',
-    }
-  return {
-    hours,
-    hoursLeft,
-    overdue,
-    stopped: false,
-    text: `${hours < 1 ? 'Under an hour' : plural(hours, 'hour')} (${hoursLeft} left)`,
-    // The last 12 hours are flagged so nobody is surprised by an overdue reply.
-    tagClass: hoursLeft <= 12 ? 'govuk-tag--yellow' : '',
-  }
+  const stopped = reply.answeredAt
+    ? { at: reply.answeredAt, verb: 'Answered' }
+    : reply.actionedAt
+      ? { at: reply.actionedAt, verb: 'Actioned' }
+      : null
+  return responseClock({ since: reply.receivedAt, stopped }, now, { targetHours })
 }
 
 export interface InboxRow {
