@@ -1,11 +1,12 @@
 import type { Role } from '../../platform/auth/schema.ts'
-import { grantedPaths, type StaffContext } from '../../platform/auth/access.ts'
+import { grantedPaths, inScopeSql, type StaffContext } from '../../platform/auth/access.ts'
 import type { AuditActor } from '../../platform/audit/service.ts'
 import { AppError } from '../../platform/errors.ts'
 import type { MessagingDeps } from './deps.ts'
 import type { MessagingChannel } from './schema.ts'
 import { RESPONSE_TARGET_HOURS, responseClock, type ResponseClock } from '../../platform/response-clock.ts'
 import { answerEmailText, answerSmsText } from './subscribers-texts.ts'
+import { isUuid } from '../../platform/ids.ts'
 
 /** The Neighbourhood Policing Guarantee: residents get an answer within 72 hours. */
 export const REPLY_TARGET_HOURS = RESPONSE_TARGET_HOURS
@@ -28,17 +29,9 @@ export interface Viewer {
 /** The viewer for a signed-in staff member: the subtrees their grants with `roles` cover. */
 export const viewerFor = (staff: StaffContext, roles: readonly Role[]): Viewer => ({ userId: staff.userId, paths: grantedPaths(staff, roles) })
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-/** True for a well-formed uuid; anything else is "not found" before it reaches the database. */
-export const isUuid = (s: string) => UUID.test(s)
+export { isUuid }
 
-/**
- * SQL that is true when `column` (a materialised area path) lies inside one of the granted
- * subtrees passed as the text[] parameter `$n`. A prefix comparison rather than LIKE, so an
- * underscore or percent sign in an area id can never widen the match.
- */
-export const inScope = (column: string, n: number) =>
-  `exists (select 1 from unnest($${n}::text[]) as granted(p) where left(${column}, length(granted.p)) = granted.p)`
+export const inScope = inScopeSql
 
 /** Where a reply stands against the 72-hour target, for a tag in the inbox. */
 export type ReplyClock = ResponseClock

@@ -6,6 +6,7 @@ import type { MessagingDeps } from './deps.ts'
 import { manageLink, shortManageLink, signLink, verifyLink, type LinkClaims, type LinkPurpose } from './links.ts'
 import { normaliseEmail, normaliseUkMobile } from './phone.ts'
 import { FREQUENCIES, LANGUAGES, ORGANISATIONS, type Frequency, type MessagingChannel, type Organisation } from './schema.ts'
+import { isUuid } from '../../platform/ids.ts'
 import {
   alreadyEmailText,
   alreadySmsText,
@@ -156,8 +157,6 @@ const SUBSCRIBER_COLUMNS = `id, email, email_confirmed_at as "emailConfirmedAt",
   sms_failing as "smsFailing", status, link_version as "linkVersion", home_area_id as "homeAreaId",
   created_at as "createdAt", updated_at as "updatedAt"`
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-const isUuid = (s: unknown): s is string => typeof s === 'string' && UUID.test(s)
 
 type Query = MessagingDeps['db']['query']
 

@@ -2,6 +2,7 @@ import type { Database } from '../../platform/db/client.ts'
 import { AppError } from '../../platform/errors.ts'
 import { EMERGENCY_TARGETING_LOCK } from './dispatch/emergency-lock.ts'
 import { PRIORITY_RANK, type Organisation, type Priority } from './schema.ts'
+import { isUuid } from '../../platform/ids.ts'
 
 /**
  * Who a message reaches, worked out in the database as one set-based query (never a loop over
@@ -54,7 +55,6 @@ export interface RecipientCount {
 
 type Query = Database['query']
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /**
  * The SQL selecting one row per eligible resident: id, home_area_id, email_ok, sms_ok,
@@ -62,7 +62,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
  */
 export function recipientsSql(targets: Targets, organisation: Organisation): { text: string; params: unknown[] } {
   // A malformed group id can only come from a tampered form: it simply matches nobody.
-  const groupIds = targets.groupIds.filter(id => UUID.test(id))
+  const groupIds = targets.groupIds.filter(isUuid)
   // Only the parts in use are written: a lone `s.id in (…)` becomes a hash semi-join, where an
   // OR of two would be checked row by row. The unused parameters are still referenced (in
   // target_areas) so the server can type every one.
@@ -154,7 +154,7 @@ export async function liveCount(
   if (residents < 1) residents = (await db.query<{ n: number }>(`select count(*)::float8 as n from msg_subscribers`))[0]!.n
   const percent = Math.min(100, ((opts.sampleRows ?? SAMPLE_ROWS) / Math.max(residents, 1)) * 100)
   if (percent >= 100) return { ...(await countRecipients(db, spec)), estimated: false }
-  const groupIds = spec.groupIds.filter(id => UUID.test(id))
+  const groupIds = spec.groupIds.filter(isUuid)
   // The paths inside or above the targets, fetched first (areas is small) so each sampled
   // resident's places are checked by an index probe on their id, not by hashing every place
   // in the target areas.

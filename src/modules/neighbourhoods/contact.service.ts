@@ -1,13 +1,14 @@
 import { randomInt } from 'node:crypto'
 import type { NeighbourhoodsDeps } from './deps.ts'
 import type { AuditActor } from '../../platform/audit/service.ts'
-import { grantedPaths, type StaffContext } from '../../platform/auth/access.ts'
+import { grantedPaths, inScopeSql, type StaffContext } from '../../platform/auth/access.ts'
 import { AppError } from '../../platform/errors.ts'
 import { enqueueEmail } from '../../platform/jobs/send-email.ts'
 import { normaliseEmail, normaliseUkMobile } from '../messaging/phone.ts'
 import { NEIGHBOURHOOD_ROLES } from './roles.ts'
 import { CONTACT_STATUSES, type ContactStatus } from './schema.ts'
 import { RESPONSE_TARGET_HOURS, responseClock, type ResponseClock } from './response-clock.ts'
+import { isUuid } from '../../platform/ids.ts'
 
 /** What a resident's message is about (the radios on the form, in order). */
 export const CONTACT_TOPICS = ['local_problem', 'question', 'meeting', 'feedback', 'other'] as const
@@ -131,17 +132,8 @@ export interface Viewer {
 /** The viewer for a signed-in staff member (grants with one of NEIGHBOURHOOD_ROLES). */
 export const contactViewer = (staff: StaffContext): Viewer => ({ userId: staff.userId, paths: grantedPaths(staff, NEIGHBOURHOOD_ROLES) })
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-/** True for a well-formed uuid; anything else is "not found" before it reaches the database. */
-export const isUuid = (s: unknown): s is string => typeof s === 'string' && UUID.test(s)
-
-/**
- * SQL that is true when `column` (a materialised area path) lies inside one of the granted
- * subtrees passed as the text[] parameter `$n`. A prefix comparison rather than LIKE, so an
- * underscore or percent sign in an area id can never widen the match.
- */
-export const inScope = (column: string, n: number) =>
-  `exists (select 1 from unnest($${n}::text[]) as granted(p) where left(${column}, length(granted.p)) = granted.p)`
+export { isUuid }
+export const inScope = inScopeSql
 
 export interface ContactRow {
   id: string

@@ -4,6 +4,7 @@ import type { AuditActor } from '../../platform/audit/service.ts'
 import { AppError } from '../../platform/errors.ts'
 import { enqueueEmail } from '../../platform/jobs/send-email.ts'
 import { addDays, compareDates, expandRule, formatRule, londonParts, londonToUtc, RecurrenceError, type RecurrenceRule } from './recurrence.ts'
+import { isUuid } from '../../platform/ids.ts'
 
 /** What the neighbourhood page and others show of an event. */
 export interface EventSummary {
@@ -184,9 +185,8 @@ export interface RecordInput {
 
 export type ChangeScope = 'one' | 'following'
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 /** True for something that can be an event id (anything else is a 404 without a query). */
-export const isUuid = (s: string) => UUID.test(s)
+export { isUuid }
 
 const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/
 const MAX_DURATION_MS = 24 * 3_600_000

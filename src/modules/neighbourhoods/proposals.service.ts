@@ -3,6 +3,7 @@ import type { NeighbourhoodsDeps } from './deps.ts'
 import type { AuditActor } from '../../platform/audit/service.ts'
 import { AppError } from '../../platform/errors.ts'
 import type { ProposalStatus } from './schema.ts'
+import { isUuid } from '../../platform/ids.ts'
 
 export interface ProposalSummary {
   id: string
@@ -48,8 +49,6 @@ export const PROPOSAL_MESSAGES = {
 
 export type SupportResult = 'added' | 'already' | 'closed'
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-const isUuid = (s: unknown): s is string => typeof s === 'string' && UUID.test(s)
 const invalid = (field: string, message: string) => new AppError('INVALID', message, { [field]: message })
 
 const COLUMNS = `p.id, p.area_id as "areaId", p.issue, p.details, p.status, p.response, p.priority_id as "priorityId",

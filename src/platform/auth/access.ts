@@ -60,3 +60,11 @@ export function requireStaff(request: FastifyRequest, roles?: readonly Role[]): 
 export function requireAreaAccess(staff: StaffContext, areaPath: string | null | undefined, roles?: readonly Role[]): void {
   if (!areaPath || !canAccessArea(staff, areaPath, roles)) throw new AppError('NOT_FOUND', 'Page not found')
 }
+
+/**
+ * SQL that is true when `column` (a materialised area path) lies inside one of the granted
+ * subtrees passed as the text[] parameter `$n` (see grantedPaths). A prefix comparison rather
+ * than LIKE, so an underscore or percent sign in an area id can never widen the match.
+ */
+export const inScopeSql = (column: string, n: number) =>
+  `exists (select 1 from unnest($${n}::text[]) as granted(p) where left(${column}, length(granted.p)) = granted.p)`

@@ -1,5 +1,6 @@
 import type { Database } from '../db/client.ts'
 import type { EmailChannel, EmailMessage, SmsChannel, SmsMessage } from './types.ts'
+import { isUuid } from '../ids.ts'
 
 /** Development provider: "sends" by storing the message where administrators can read it. */
 export function createOutboxChannel(db: Database): EmailChannel & SmsChannel & { name: 'outbox' } {
@@ -45,7 +46,6 @@ export interface OutboxQuery {
   offset?: number
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** Escapes LIKE's wildcards so a search for "a_b" finds "a_b" and not "axb". */
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, c => `\\${c}`)
@@ -71,7 +71,7 @@ export async function listOutboxMessages(db: Database, q: OutboxQuery = {}): Pro
 
 /** One message with its bodies and headers, or null (also for an id that is not a uuid). */
 export async function findOutboxMessage(db: Database, id: string): Promise<OutboxMessage | null> {
-  if (!UUID.test(id)) return null
+  if (!isUuid(id)) return null
   const [r] = await db.query<{
     id: string
     channel: 'email' | 'sms'
