@@ -18,13 +18,14 @@
  * what one email costs this machine, so 2,000 / s on 2 cores needs them to add up to < 1 ms.
  * Prints readable lines, then one JSON line.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process'
+import { fork, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { performance } from 'node:perf_hooks'
 import pg from 'pg'
+import { startDispatchWorker, stopProcess } from './dispatch-worker.ts'
 import { createDatabase, runMigrations } from '../src/platform/db/client.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -82,53 +83,6 @@ function startSink(): Promise<{ child: ChildProcess; port: number; stats: () => 
   })
 }
 
-function startWorker(databaseUrl: string, smtpPort: number, meter: { rss: number; cpuMs: number }): Promise<ChildProcess> {
-  const flags = (process.env.BENCH_WORKER_NODE_FLAGS ?? '--max-old-space-size=128 --max-semi-space-size=8').split(' ').filter(Boolean)
-  if (PROFILE_DIR) flags.push('--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`)
-  const child = spawn(process.execPath, [...flags, path.join(here, '../src/modules/messaging/dispatch/worker-process.ts')], {
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      SMTP_URL: `smtp://127.0.0.1:${smtpPort}/?maxMessages=Infinity`,
-      DISPATCH_WORKERS: process.env.BENCH_WORKERS ?? '4',
-      DISPATCH_CONCURRENCY: process.env.BENCH_CONCURRENCY ?? '8',
-      DISPATCH_SMTP_CONNECTIONS: process.env.BENCH_SMTP_CONNECTIONS ?? '24',
-      DISPATCH_BATCH: '500',
-      DISPATCH_POOL: '16',
-      DISPATCH_LEASE_MS: '5000',
-      DISPATCH_RATE: '10000000',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  return new Promise((resolve, reject) => {
-    let ready = false
-    child.stdout!.setEncoding('utf8')
-    child.stdout!.on('data', (d: string) => {
-      for (const line of d.split('\n')) {
-        const m = /^rss (\d+).* cpu (\d+)/.exec(line)
-        if (m) {
-          meter.rss = Math.max(meter.rss, Number(m[1]))
-          meter.cpuMs = Number(m[2])
-        }
-        if (line.trim() === 'ready' && !ready) {
-          ready = true
-          resolve(child)
-        }
-      }
-    })
-    child.once('exit', code => {
-      if (!ready) reject(new Error(`worker exited (${code}) before it was ready`))
-    })
-  })
-}
-
-const stop = (child: ChildProcess, signal: NodeJS.Signals) =>
-  new Promise<void>(resolve => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve()
-    child.once('exit', () => resolve())
-    child.kill(signal)
-  })
-
 await admin(`drop database if exists ${dbName} with (force)`)
 await admin(`create database ${dbName}`)
 const url = new URL(adminUrl)
@@ -169,7 +123,7 @@ try {
   const sink = await startSink()
   children.push(sink.child)
   const meters = Array.from({ length: PROCESSES }, () => ({ rss: 0, cpuMs: 0 }))
-  const workers = await Promise.all(meters.map(meter => startWorker(databaseUrl, sink.port, meter)))
+  const workers = await Promise.all(meters.map(meter => startDispatchWorker(databaseUrl, sink.port, meter, PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [])))
   children.push(...workers)
   await sleep(3_000)
   const backends = async () =>
@@ -195,7 +149,7 @@ try {
     load_average: Math.round(os.loadavg()[0]! * 10) / 10,
   })
   console.log(`dispatch ${result.dispatch_per_s} emails/s over ${WINDOW_S} s; CPU per email: worker ${result.worker_cpu_ms_per_email} ms, sink ${result.sink_cpu_ms_per_email} ms, PostgreSQL ${result.pg_cpu_ms_per_email} ms`)
-  await Promise.all(workers.map(w => stop(w, 'SIGTERM')))
+  await Promise.all(workers.map(w => stopProcess(w, 'SIGTERM')))
   sink.child.send({ cmd: 'close' })
 } finally {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')

@@ -18,12 +18,13 @@
  * Prints readable lines, then one JSON line. Needs a PostgreSQL server (BENCH_DATABASE_URL,
  * default postgres://postgres@127.0.0.1:5432/postgres); creates and drops its own database.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process'
+import { fork, type ChildProcess } from 'node:child_process'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { performance } from 'node:perf_hooks'
 import pg from 'pg'
+import { startDispatchWorker, stopProcess, type WorkerMeter } from './dispatch-worker.ts'
 import { createDatabase, runMigrations, type Database } from '../src/platform/db/client.ts'
 import { countRecipients, liveCount, prepareTargetingTransaction, writeDeliveries } from '../src/modules/messaging/targeting.ts'
 
@@ -90,56 +91,6 @@ function startSink(): Promise<{ child: ChildProcess; port: number; ask: <T>(m: o
 }
 
 // --- the worker, in its own process -----------------------------------------------------------
-
-function startWorker(databaseUrl: string, smtpPort: number, rss: { max: number; cpuMs?: number }): Promise<ChildProcess> {
-  // The heap flags are the ones docs/messaging-delivery.md recommends for dispatch workers:
-  // without them V8 lets the heap grow to ~200 MB of mostly garbage at bulk rates.
-  const heapFlags = (process.env.BENCH_WORKER_NODE_FLAGS ?? '--max-old-space-size=128 --max-semi-space-size=8').split(' ').filter(Boolean)
-  const child = spawn(process.execPath, [...heapFlags, path.join(here, '../src/modules/messaging/dispatch/worker-process.ts')], {
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      // maxMessages: keep pooled connections open instead of reconnecting every 100 messages.
-      SMTP_URL: `smtp://127.0.0.1:${smtpPort}/?maxMessages=Infinity`,
-      DISPATCH_WORKERS: process.env.BENCH_WORKERS ?? '4',
-      DISPATCH_CONCURRENCY: process.env.BENCH_CONCURRENCY ?? '8',
-      DISPATCH_SMTP_CONNECTIONS: process.env.BENCH_SMTP_CONNECTIONS ?? '24',
-      DISPATCH_BATCH: '500',
-      DISPATCH_POOL: '16',
-      DISPATCH_LEASE_MS: '5000',
-      // Raised for the benchmark: the figure is what the pipeline can do, not a provider's cap.
-      DISPATCH_RATE: '10000000',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  return new Promise((resolve, reject) => {
-    let ready = false
-    child.stdout!.setEncoding('utf8')
-    child.stdout!.on('data', (d: string) => {
-      for (const line of d.split('\n')) {
-        const m = /^rss (\d+).* cpu (\d+)/.exec(line)
-        if (m) {
-          rss.max = Math.max(rss.max, Number(m[1]))
-          rss.cpuMs = Number(m[2])
-        }
-        if (line.trim() === 'ready' && !ready) {
-          ready = true
-          resolve(child)
-        }
-      }
-    })
-    child.once('exit', code => {
-      if (!ready) reject(new Error(`worker exited (${code}) before it was ready`))
-    })
-  })
-}
-
-const stopProcess = (child: ChildProcess, signal: NodeJS.Signals) =>
-  new Promise<void>(resolve => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve()
-    child.once('exit', () => resolve())
-    child.kill(signal)
-  })
 
 // --- data -----------------------------------------------------------------------------------
 
@@ -283,11 +234,11 @@ try {
   children.push(sink.child)
   // One dispatch process by default (the issue's figure); BENCH_PROCESSES=2 shows scaling out.
   const processes = Math.max(1, Number(process.env.BENCH_PROCESSES ?? 1))
-  const meters = Array.from({ length: processes }, () => ({ max: 0 }) as { max: number; cpuMs?: number })
-  const workers = await Promise.all(meters.map(m => startWorker(databaseUrl, sink.port, m)))
+  const meters: WorkerMeter[] = Array.from({ length: processes }, () => ({ rss: 0, cpuMs: 0 }))
+  const workers = await Promise.all(meters.map(m => startDispatchWorker(databaseUrl, sink.port, m)))
   children.push(...workers)
   const rss = meters[0]!
-  const cpuNow = () => meters.reduce((sum, m) => sum + (m.cpuMs ?? 0), 0)
+  const cpuNow = () => meters.reduce((sum, m) => sum + m.cpuMs, 0)
 
   // Sustained rate: warm up 5 s, then count what the sink accepts over the window; the
   // emergency message is written a third of the way in.
@@ -324,10 +275,10 @@ try {
   const workerCpuPerEmail = (cpuNow() - c0) / Math.max(1, w1 - w0)
   const sinkCpuPerEmail = (s1.cpuMs - s0.cpuMs) / Math.max(1, w1 - w0)
   log('dispatch', `${fmt(perSecond)} emails/s sustained over ${DISPATCH_WINDOW_S} s (${fmt(w1 - w0)} accepted by the sink)`)
-  rss.max = Math.max(...meters.map(m => m.max))
-  log('worker RSS', `${rss.max} MB at most${processes > 1 ? ` (largest of ${processes} processes)` : ''}`)
+  rss.rss = Math.max(...meters.map(m => m.rss))
+  log('worker RSS', `${rss.rss} MB at most${processes > 1 ? ` (largest of ${processes} processes)` : ''}`)
   log('CPU per email', `worker ${workerCpuPerEmail.toFixed(2)} ms, sink ${sinkCpuPerEmail.toFixed(2)} ms (load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores)`)
-  Object.assign(result, { dispatch_processes: processes, dispatch_per_s: Math.round(perSecond), worker_rss_mb: rss.max, emergency_first_ms: Math.round(emergencyFirstMs), emergency_dispatch_ms: Math.round(emergencyDispatchMs),
+  Object.assign(result, { dispatch_processes: processes, dispatch_per_s: Math.round(perSecond), worker_rss_mb: rss.rss, emergency_first_ms: Math.round(emergencyFirstMs), emergency_dispatch_ms: Math.round(emergencyDispatchMs),
     worker_cpu_ms_per_email: Math.round(workerCpuPerEmail * 100) / 100,
     sink_cpu_ms_per_email: Math.round(sinkCpuPerEmail * 100) / 100,
     load_average: Math.round(os.loadavg()[0]! * 10) / 10,
@@ -345,7 +296,7 @@ try {
   )
   const ids = (await db.query<{ id: string }>(`select id::text from msg_deliveries where message_id = $1`, [killed])).map(r => r.id)
   const before = (await sink.ask<SinkStats>({ cmd: 'stats' })).total
-  const first = await startWorker(databaseUrl, sink.port, rss)
+  const first = await startDispatchWorker(databaseUrl, sink.port, rss)
   children.push(first)
   await until(async () => (await sink.ask<SinkStats>({ cmd: 'stats' })).total - before >= KILL_SUBSET * 0.4, 120_000, '40% of the kill-test send')
   // The relay stops answering, so the worker dies with sends in the middle of their SMTP
@@ -356,7 +307,7 @@ try {
   await stopProcess(first, 'SIGKILL')
   const [stranded] = await db.query<{ n: number }>(`select count(*)::int n from msg_deliveries where message_id = $1 and status = 'sending'`, [killed])
   await sink.ask({ cmd: 'hold', on: false })
-  const second = await startWorker(databaseUrl, sink.port, rss)
+  const second = await startDispatchWorker(databaseUrl, sink.port, rss)
   children.push(second)
   await until(
     async () => {
