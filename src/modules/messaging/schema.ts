@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm'
+import { PRIORITIES } from './priority.ts'
 import {
   pgTable, text, integer, smallint, boolean, timestamp, uuid, jsonb, bigint, index, uniqueIndex, primaryKey, date, doublePrecision,
 } from 'drizzle-orm/pg-core'
@@ -14,10 +15,7 @@ export const CHANNELS = ['email', 'sms'] as const
 export type MessagingChannel = (typeof CHANNELS)[number]
 export const ORGANISATIONS = ['force', 'opcc'] as const
 export type Organisation = (typeof ORGANISATIONS)[number]
-export const PRIORITIES = ['emergency', 'high', 'normal'] as const
-export type Priority = (typeof PRIORITIES)[number]
-/** Dispatch order: lower first. Emergency always ahead of any backlog. */
-export const PRIORITY_RANK: Record<Priority, number> = { emergency: 0, high: 1, normal: 2 }
+export { PRIORITIES, PRIORITY_RANK, type Priority } from './priority.ts'
 export const FREQUENCIES = ['immediate', 'daily', 'weekly'] as const
 export type Frequency = (typeof FREQUENCIES)[number]
 export const LANGUAGES = ['en', 'cy'] as const
@@ -174,7 +172,12 @@ export type MessageStatus = (typeof MESSAGE_STATUSES)[number]
 export const messages = pgTable(
   'msg_messages',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    /**
+     * Time-ordered (UUID version 7, migration 0009): a new message's deliveries go at the right
+     * edge of the delivery indexes that lead with it, and claims serve messages of the same
+     * priority first come, first served (they are ordered by priority, then message id).
+     */
+    id: uuid('id').primaryKey().default(sql`beacon_uuid_v7()`),
     title: text('title').notNull(),
     /** the safe Markdown subset staff write; HTML and text are rendered from it */
     bodyMarkdown: text('body_markdown').notNull(),
@@ -266,13 +269,17 @@ export const deliveries = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   t => [
+    // Few indexes on purpose: a big send writes half a million rows and every index costs each
+    // row an insertion (and each status change a new entry: they are not HOT updates).
+    // docs/performance.md, "Messaging targeting", measured each one.
+    // Exactly once per resident and channel; also the way to a message's deliveries, and to a
+    // resident's (joined through msg_messages: one probe per message).
     uniqueIndex('msg_deliveries_once').on(t.messageId, t.subscriberId, t.channel),
-    index('msg_deliveries_claim_idx').on(t.priority, t.nextAttemptAt).where(sql`${t.status} = 'queued'`),
-    // Only unfinished rows: "is this message done?" is asked often; counts by message use the unique key.
-    index('msg_deliveries_unfinished_idx').on(t.messageId).where(sql`${t.status} in ('queued', 'sending')`),
+    // The work queue, only unfinished rows: claims (priority, then message, then due time) and
+    // "is this message done?" (priority and message id, both known) both read it.
+    index('msg_deliveries_queue_idx').on(t.priority, t.messageId, t.nextAttemptAt).where(sql`${t.status} in ('queued', 'sending')`),
     // Receipts look rows up by provider id; most rows being written have none yet.
     index('msg_deliveries_provider_idx').on(t.providerId).where(sql`${t.providerId} is not null`),
-    index('msg_deliveries_subscriber_idx').on(t.subscriberId),
   ],
 )
 

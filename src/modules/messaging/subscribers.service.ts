@@ -462,7 +462,12 @@ export function createSubscribersService(deps: MessagingDeps) {
   async function eraseSubscriber(q: Query, subscriberId: string) {
     for (const table of ['msg_subscriber_places', 'msg_subscriber_interests', 'msg_consents', 'msg_confirmations', 'msg_group_members', 'msg_feedback'])
       await q(`delete from ${table} where subscriber_id = $1`, [subscriberId])
-    await q(`update msg_deliveries set subscriber_id = null where subscriber_id = $1`, [subscriberId])
+    // Through the messages: one probe of msg_deliveries_once per message (deliveries have no
+    // index on the resident alone; big sends write them faster without one).
+    await q(
+      `update msg_deliveries d set subscriber_id = null from msg_messages m where d.message_id = m.id and d.subscriber_id = $1`,
+      [subscriberId],
+    )
     await q(`update msg_replies set subscriber_id = null where subscriber_id = $1`, [subscriberId])
     await q(`update msg_digests set subscriber_id = null where subscriber_id = $1`, [subscriberId])
     await q(`delete from msg_subscribers where id = $1`, [subscriberId])

@@ -6,6 +6,7 @@ import { ChannelError, type DeliveryReceipt, type EmailMessage, type SendResult 
 import { onDeliveryReceipt } from '../../../platform/channels/receipts.ts'
 import type { JobDefinition } from '../../../platform/jobs/index.ts'
 import type { MessagingChannel } from '../schema.ts'
+import { ALL_PRIORITY_RANKS } from '../priority.ts'
 import { createRateLimiter, createSharedRateLimiter, type RateLimiter } from './rate-limiter.ts'
 import { createMessagesCache, type CachedMessage } from './messages-cache.ts'
 import { pickTranslation, renderSms } from '../render.ts'
@@ -135,7 +136,8 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
   // --- claiming -------------------------------------------------------------------------
 
   /**
-   * Claims up to `limit` due rows, lowest priority rank (emergency) first, and reads the
+   * Claims up to `limit` due rows, lowest priority rank (emergency) first, then the oldest
+   * message (ids are time-ordered), in msg_deliveries_queue_idx's order, and reads the
    * contact details to send to in the same round trip. SKIP LOCKED lets any number of
    * loops and processes claim side by side without waiting for or taking each other's rows.
    */
@@ -147,7 +149,7 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
           where d.id in (
                 select id from msg_deliveries
                  where status = 'queued' and next_attempt_at <= $1 and priority <= $4
-                 order by priority, next_attempt_at
+                 order by priority, message_id, next_attempt_at
                  limit $3
                  for update skip locked)
           returning d.id, d.message_id, d.subscriber_id, d.channel, d.priority, d.attempts)
@@ -161,7 +163,7 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
   }
 
   /**
-   * Whether emergency work is waiting (an index probe on msg_deliveries_claim_idx), and whether
+   * Whether emergency work is waiting (an index probe on msg_deliveries_queue_idx), and whether
    * an emergency message's deliveries are being written right now (its targeting transaction
    * holds EMERGENCY_TARGETING_LOCK, seen in pg_locks).
    */
@@ -402,16 +404,18 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
     const rows = await db.query(
       `update msg_messages msg set status = 'sent', sent_at = coalesce(msg.sent_at, $2), updated_at = $2
         where msg.status = 'sending' and ($1::uuid[] is null or msg.id = any($1::uuid[]))
-          and not exists (select 1 from msg_deliveries d where d.message_id = msg.id and d.status in ('queued', 'sending'))
+          and not exists (select 1 from msg_deliveries d
+                           where d.priority = any($3::smallint[]) and d.message_id = msg.id and d.status in ('queued', 'sending'))
         returning msg.id`,
-      [ids ?? null, clock()],
+      [ids ?? null, clock(), ALL_PRIORITY_RANKS],
     )
     return rows.length
   }
 
   /**
    * Takes back rows whose worker died mid-send: 'sending' for longer than the lease. Only
-   * messages still being sent are looked at, so the (message_id, status) index answers it.
+   * messages still being sent are looked at, found by msg_deliveries_queue_idx (every
+   * priority and the message's id).
    * A row whose send did reach the provider before the crash and whose result was not yet
    * written is sent again: the one window SMTP cannot close (docs/messaging-delivery.md).
    */
@@ -419,10 +423,10 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
     const rows = await db.query(
       `update msg_deliveries d set status = 'queued', claimed_by = null, next_attempt_at = $1,
               error = 'taken back from a worker that stopped mid-send'
-        where d.status = 'sending' and d.claimed_at < $2
+        where d.status = 'sending' and d.claimed_at < $2 and d.priority = any($3::smallint[])
           and d.message_id in (select id from msg_messages where status in ('sending', 'cancelled'))
         returning d.id`,
-      [clock(), new Date(clock().getTime() - leaseMs)],
+      [clock(), new Date(clock().getTime() - leaseMs), ALL_PRIORITY_RANKS],
     )
     return rows.length
   }
