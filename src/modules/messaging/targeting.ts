@@ -80,9 +80,9 @@ export function recipientsSql(targets: Targets, organisation: Organisation): { t
       select path from areas where id = any($1::text[]) and cardinality($2::text[]) >= 0 and cardinality($3::uuid[]) >= 0
     ),
     place_paths as (
-      select a.path from areas a join target_areas t on left(a.path, length(t.path)) = t.path
+      select a.path from areas a join target_areas t on starts_with(a.path, t.path)
       union
-      select a.path from areas a join target_areas t on left(t.path, length(a.path)) = a.path
+      select a.path from areas a join target_areas t on starts_with(t.path, a.path)
     )
     select s.id, s.home_area_id, s.email_frequency, s.sms_frequency,
            (s.email is not null and s.email_confirmed_at is not null and not s.email_failing) as email_ok,
@@ -161,7 +161,7 @@ export async function liveCount(
   const paths = (
     await db.query<{ path: string }>(
       `select distinct a.path from areas a join areas t on t.id = any($1::text[])
-        where left(a.path, length(t.path)) = t.path or left(t.path, length(a.path)) = a.path`,
+        where starts_with(a.path, t.path) or starts_with(t.path, a.path)`,
       [[...spec.areaIds]],
     )
   ).map(r => r.path)
@@ -265,11 +265,15 @@ export async function writeDeliveries(db: { query: Query } | Database, messageId
   )) as [{ started: boolean }]
   const insertSql = (onConflict: string) =>
     `insert into msg_deliveries (message_id, subscriber_id, channel, priority, area_id, status)
-     select $1::uuid, r.id, ch.channel, $2::smallint, r.home_area_id,
-            case when $3::boolean or ch.frequency = 'immediate' then 'queued' else 'digest' end
-       from ${AUDIENCE_TABLE} r
-      cross join lateral (values ('email', r.email_ok, r.email_frequency), ('sms', r.sms_ok, r.sms_frequency)) as ch(channel, ok, frequency)
-      where ch.ok
+     select $1::uuid, r.id, r.channel, $2::smallint, r.home_area_id,
+            case when $3::boolean or (case r.channel when 'email' then r.email_frequency else r.sms_frequency end) = 'immediate'
+                 then 'queued' else 'digest' end
+       -- One row per usable channel, email before SMS, keeping the residents' order. A set-
+       -- returning function in the select list costs a fraction of a LATERAL (VALUES …),
+       -- whose expressions PostgreSQL prepares again for every resident.
+       from (select a.*, unnest(case when a.email_ok and a.sms_ok then '{email,sms}'::text[]
+                                     when a.email_ok then '{email}'::text[] else '{sms}'::text[] end) as channel
+               from ${AUDIENCE_TABLE} a) r
      ${onConflict}`
   const values = [messageId, PRIORITY_RANK[message.priority], message.priority !== 'normal']
   // The first write for a message is a plain insert: ON CONFLICT's speculative insertion
