@@ -25,6 +25,7 @@ import { fileURLToPath } from 'node:url'
 import { performance } from 'node:perf_hooks'
 import pg from 'pg'
 import { startDispatchWorker, stopProcess, type WorkerMeter } from './dispatch-worker.ts'
+import { withBackendCpu } from './backend-cpu.ts'
 import { createDatabase, runMigrations, type Database } from '../src/platform/db/client.ts'
 import { countRecipients, liveCount, prepareTargetingTransaction, writeDeliveries } from '../src/modules/messaging/targeting.ts'
 
@@ -157,11 +158,13 @@ async function generate(db: Database) {
 }
 
 /** Writes a message's deliveries as the compose service does: in a transaction prepared for it. */
-const targetMessage = (db: Database, id: string) =>
-  db.transaction(async q => {
+const targetMessage = async (db: Database, id: string) => {
+  const { result, cpuMs } = await withBackendCpu(db, async q => {
     await prepareTargetingTransaction(q)
     return writeDeliveries({ query: q }, id)
   })
+  return { ...result, cpuMs }
+}
 
 async function createMessage(db: Database, title: string, priority: 'emergency' | 'normal', status: string, areaIds: string[]) {
   const [m] = await db.query<{ id: string }>(
@@ -208,13 +211,13 @@ try {
   const written = await targetMessage(db, targeted)
   const targetingMs = performance.now() - t0
   log('preview (40%)', `${fmt(preview.total)} people${preview.estimated ? ' (estimated)' : ''} in ${fmt(previewMs)} ms; exact count ${fmt(exact.total)} in ${fmt(exactMs)} ms`)
-  log('targeting (40%)', `${fmt(written.deliveries)} deliveries for ${fmt(written.people)} people in ${fmt(targetingMs)} ms`)
+  log('targeting (40%)', `${fmt(written.deliveries)} deliveries for ${fmt(written.people)} people in ${fmt(targetingMs)} ms${written.cpuMs === null ? '' : ` (${fmt(written.cpuMs)} ms of the backend's CPU)`}`)
   Object.assign(result, {
     preview_ms: Math.round(previewMs),
     preview_estimated: preview.estimated,
     preview_error: Number((Math.abs(preview.total - exact.total) / Math.max(exact.total, 1)).toFixed(3)),
     count_exact_ms: Math.round(exactMs),
-    targeting_ms: Math.round(targetingMs), targeting_people: written.people })
+    targeting_ms: Math.round(targetingMs), targeting_backend_cpu_ms: written.cpuMs, targeting_people: written.people, targeting_deliveries: written.deliveries })
   // Its deliveries are not part of the dispatch measurement.
   await db.query(`delete from msg_deliveries where message_id = $1`, [targeted])
   await db.query(`update msg_messages set status = 'sent' where id = $1`, [targeted])

@@ -64,6 +64,27 @@ describe('claiming', () => {
     expect(rec.sent.slice(10).every(s => s.subject === 'Newsletter')).toBe(true)
   })
 
+  it('serves messages of the same priority first come, first served (message ids are time-ordered)', async () => {
+    const { rec, dispatch } = setup({ concurrency: 1 })
+    const people = await seedSubscribers(db, 10)
+    const older = await createSendingMessage(db, { title: 'Older appeal' })
+    await new Promise(r => setTimeout(r, 5))
+    const newer = await createSendingMessage(db, { title: 'Newer appeal' })
+    // The newer message's rows were queued first and are due earlier: the older message still goes first.
+    await queueDeliveries(db, newer, people, { nextAttemptAt: new Date(Date.now() - 60_000) })
+    await queueDeliveries(db, older, people)
+    const [{ v7 }] = (await db.query<{ v7: boolean }>(
+      `select bool_and(substr(id::text, 15, 1) = '7') and $1::uuid < $2::uuid as v7 from msg_messages where id in ($1, $2)`,
+      [older, newer],
+    )) as [{ v7: boolean }]
+    expect(v7).toBe(true)
+
+    await dispatch.runOnce({ limit: 10 })
+    expect(rec.sent.map(s => s.subject)).toEqual(Array(10).fill('Older appeal'))
+    await dispatch.drain()
+    expect(rec.sent.slice(10).map(s => s.subject)).toEqual(Array(10).fill('Newer appeal'))
+  })
+
   it('sends each delivery once with its reference, records the provider id and completes the message', async () => {
     const { rec, dispatch } = setup()
     const people = await seedSubscribers(db, 120)
