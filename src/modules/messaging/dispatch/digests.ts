@@ -5,7 +5,7 @@ import type { MessagingChannel } from '../schema.ts'
 import type { RateLimiter } from './rate-limiter.ts'
 
 /** Deliveries older than this are not gathered into a digest: by then they are not news. */
-const DIGEST_HORIZON_DAYS = 14
+export const DIGEST_HORIZON_DAYS = 14
 /** Digests sent per run; the rest wait for the next hourly run (bounded work per job). */
 const MAX_DIGESTS_PER_RUN = 50_000
 

@@ -12,7 +12,7 @@ import { createMessagesCache, type CachedMessage } from './messages-cache.ts'
 import { pickTranslation, renderSms } from '../render.ts'
 import { createEmailTemplates } from './email-template.ts'
 import { replyHeaders } from '../inbound-email.ts'
-import { createDigests } from './digests.ts'
+import { createDigests, DIGEST_HORIZON_DAYS } from './digests.ts'
 import { EMERGENCY_TARGETING_LOCK } from './emergency-lock.ts'
 
 /** Job that wakes (or, where no dispatcher runs, performs) delivery. Compose sends it when a message goes out. */
@@ -627,19 +627,39 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
       removeReceiptListener()
     },
 
-    /** Queue depth and health figures for the staff dispatch page. */
+    /**
+     * Queue depth and health figures for the staff dispatch page. Each count reads only the
+     * rows it is about, never the whole (ever-growing) table: the queue through
+     * msg_deliveries_queue_idx; rows waiting for a digest and the last day's rows through
+     * the messages they belong to (the unique key leads with the message).
+     */
     async overview() {
+      const now = clock()
+      const dayAgo = new Date(now.getTime() - 24 * 3600_000)
+      const digestHorizon = new Date(now.getTime() - DIGEST_HORIZON_DAYS * 86_400_000)
       const [byPriority, failing, recent] = await Promise.all([
         db.query<{ priority: number; status: string; n: number }>(
-          `select priority, status, count(*)::int as n from msg_deliveries
-            where status in ('queued', 'sending', 'digest') group by priority, status order by priority, status`,
+          `select priority, status, n from (
+             select priority, status, count(*)::int as n from msg_deliveries
+              where priority = any($1::smallint[]) and status in ('queued', 'sending') group by priority, status
+             union all
+             select priority, status, count(*)::int as n from msg_deliveries
+              where status = 'digest'
+                and message_id in (select id from msg_messages where status in ('sending', 'sent') and created_at >= $2)
+              group by priority, status
+           ) q order by priority, status`,
+          [ALL_PRIORITY_RANKS, digestHorizon],
         ),
         db.query<{ email: number; sms: number }>(
           `select count(*) filter (where email_failing)::int as email, count(*) filter (where sms_failing)::int as sms from msg_subscribers`,
         ),
+        // Writing a message's deliveries touches its updated_at, so every row created in the
+        // last day belongs to a message updated since.
         db.query<{ status: string; n: number }>(
-          `select status, count(*)::int as n from msg_deliveries where created_at > $1 group by status order by status`,
-          [new Date(clock().getTime() - 24 * 3600_000)],
+          `select status, count(*)::int as n from msg_deliveries
+            where created_at > $1 and message_id in (select id from msg_messages where updated_at > $1)
+            group by status order by status`,
+          [dayAgo],
         ),
       ])
       return {
