@@ -28,6 +28,7 @@ import { startDispatchWorker, stopProcess, type WorkerMeter } from './dispatch-w
 import { withBackendCpu } from './backend-cpu.ts'
 import { createDatabase, runMigrations, type Database } from '../src/platform/db/client.ts'
 import { countRecipients, liveCount, prepareTargetingTransaction, writeDeliveries } from '../src/modules/messaging/targeting.ts'
+import { formatDeliveryRef } from '../src/modules/messaging/delivery-ref.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const MEMBERS = Number(process.argv[2] ?? 1_000_000)
@@ -297,7 +298,13 @@ try {
      select $1, id, 'email', 2, home_area_id, 'queued' from msg_subscribers order by id limit $2`,
     [killed, KILL_SUBSET],
   )
-  const ids = (await db.query<{ id: string }>(`select id::text from msg_deliveries where message_id = $1`, [killed])).map(r => r.id)
+  // The reference dispatch gives each delivery (delivery-ref.ts), to find it in the sink's log.
+  const ids = (
+    await db.query<{ ref: string; subscriber_id: string }>(
+      `select m.ref::text as ref, d.subscriber_id from msg_deliveries d join msg_messages m on m.id = d.message_id where d.message_id = $1`,
+      [killed],
+    )
+  ).map(r => formatDeliveryRef({ messageRef: r.ref, subscriberId: r.subscriber_id, channel: 'email' }))
   const before = (await sink.ask<SinkStats>({ cmd: 'stats' })).total
   const first = await startDispatchWorker(databaseUrl, sink.port, rss)
   children.push(first)

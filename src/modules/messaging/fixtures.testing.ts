@@ -12,6 +12,7 @@ import type { Role } from '../../platform/auth/schema.ts'
 import { Browser, type TestApp } from '../../../test/helpers.ts'
 import { createAreasService } from '../areas/service.ts'
 import type { MessagingDeps } from './deps.ts'
+import type { DeliveryRef } from './delivery-ref.ts'
 
 type AreaKey = keyof typeof TEST_AREAS
 const area = (k: AreaKey) => TEST_AREAS[k]
@@ -63,10 +64,11 @@ export async function addDelivery(
     openedAt?: Date | null
     clickedAt?: Date | null
   },
-): Promise<number> {
-  const [row] = await db.query<{ id: number }>(
+): Promise<DeliveryRef> {
+  const [row] = await db.query<{ ref: string }>(
     `insert into msg_deliveries (message_id, subscriber_id, channel, priority, area_id, status, sent_at, delivered_at, opened_at, clicked_at, failed_at)
-     values ($1, $2, $3, 2, $4, $5, $6, $7, $8, $9, case when $5 = 'failed' then now() end) returning id`,
+     values ($1, $2, $3, 2, $4, $5, $6, $7, $8, $9, case when $5 = 'failed' then now() end)
+     returning (select ref::text from msg_messages where id = message_id) as ref`,
     [
       d.messageId,
       d.subscriberId,
@@ -79,7 +81,8 @@ export async function addDelivery(
       d.clickedAt ?? null,
     ],
   )
-  return Number(row!.id)
+  // How dispatch and the links name it (delivery-ref.ts).
+  return { messageRef: row!.ref, subscriberId: d.subscriberId ?? '', channel: d.channel }
 }
 
 export async function addReply(

@@ -9,7 +9,7 @@ import {
   basicAuthPassword,
   createInboundEmail,
   createMailgunVerifier,
-  deliveryIdFromMessageId,
+  deliveryRefFromMessageId,
   fromMailgun,
   fromSendGrid,
   parseHeaderBlock,
@@ -23,6 +23,7 @@ import {
 } from './inbound-email.ts'
 import { mailgunReply, sendGridReply } from './web/webhooks/fixtures.testing.ts'
 import { signLink } from './links.ts'
+import { formatDeliveryRef, type DeliveryRef } from './delivery-ref.ts'
 
 const config = testConfig()
 
@@ -35,10 +36,23 @@ describe('stripQuoted', () => {
   })
 })
 
+const RESIDENT = '0f8e2d9a-5b1c-4e7a-9c3d-2a1b0c9d8e7f'
+const RESIDENT_HEX = '0f8e2d9a5b1c4e7a9c3d2a1b0c9d8e7f'
+
 describe('replyHeaders', () => {
   it('names the delivery in the Message-ID, and gives a Reply-To only when replies are allowed', () => {
-    expect(replyHeaders(config, 42, true)).toEqual({ 'Message-ID': '<delivery-42@beacon.example>', 'Reply-To': replyAddress(config, 42) })
-    expect(replyHeaders(config, 42, false)).toEqual({ 'Message-ID': '<delivery-42@beacon.example>' })
+    const ref: DeliveryRef = { messageRef: '42', subscriberId: RESIDENT, channel: 'email' }
+    const messageId = `<delivery-42-${RESIDENT_HEX}-e@beacon.example>`
+    expect(replyHeaders(config, ref, true)).toEqual({ 'Message-ID': messageId, 'Reply-To': replyAddress(config, ref) })
+    expect(replyHeaders(config, ref, false)).toEqual({ 'Message-ID': messageId })
+  })
+})
+
+describe('replyAddress', () => {
+  it('fits the 64-character limit on the local part while message numbers have 8 digits', () => {
+    const to = replyAddress(config, { messageRef: '99999999', subscriberId: RESIDENT })
+    expect(to).toMatch(new RegExp(`^reply\\+99999999\\.${RESIDENT_HEX}\\.[0-9a-f]{16}@beacon\\.example$`))
+    expect(to.split('@')[0]!.length).toBeLessThanOrEqual(64)
   })
 })
 
@@ -58,7 +72,7 @@ describe('inbound webhook signature', () => {
 describe('recordInboundEmail', () => {
   let db: Database
   let inbound: ReturnType<typeof createInboundEmail>
-  let ann: string, bob: string, open: string, closed: string, delivery: number, closedDelivery: number, bobDelivery: number
+  let ann: string, bob: string, open: string, closed: string, delivery: DeliveryRef, closedDelivery: DeliveryRef, bobDelivery: DeliveryRef
   const at = new Date('2026-03-02T10:00:00Z')
 
   beforeAll(async () => {
@@ -77,7 +91,7 @@ describe('recordInboundEmail', () => {
 
   it('matches by the compact reply address (even lower-cased) and stores the reply', async () => {
     const to = replyAddress(config, delivery)
-    expect(to).toMatch(/^reply\+\d+\.[0-9a-f]{32}@beacon\.example$/)
+    expect(to).toMatch(/^reply\+\d+\.[0-9a-f]{32}\.[0-9a-f]{16}@beacon\.example$/)
     expect(to.split('@')[0]!.length).toBeLessThanOrEqual(64)
     const res = await inbound.recordInboundEmail({ from: 'Ann <ANN@example.com>', to: to.toUpperCase(), text: 'I saw him.\n\nOn Monday Police wrote:\n> Open appeal' })
     expect(res).toMatchObject({ ok: true, messageId: open, duplicate: false })
@@ -96,10 +110,10 @@ describe('recordInboundEmail', () => {
       from: 'ann@example.com',
       to: 'alerts@beacon.example',
       text: 'Second thought',
-      headers: { References: '<other@x> <delivery-' + delivery + '@beacon.example>' },
+      headers: { References: '<other@x> <delivery-' + formatDeliveryRef(delivery) + '@beacon.example>' },
     })
     expect(res).toMatchObject({ ok: true, messageId: open })
-    const viaInReplyTo = await inbound.recordInboundEmail({ from: 'ann@example.com', to: 'alerts@beacon.example', text: 'Third', inReplyTo: `<delivery-${delivery}@beacon.example>` })
+    const viaInReplyTo = await inbound.recordInboundEmail({ from: 'ann@example.com', to: 'alerts@beacon.example', text: 'Third', inReplyTo: `<delivery-${formatDeliveryRef(delivery)}@beacon.example>` })
     expect(viaInReplyTo).toMatchObject({ ok: true, messageId: open })
   })
 
@@ -112,12 +126,18 @@ describe('recordInboundEmail', () => {
   })
 
   it('refuses forged tokens, strangers, closed messages and empty replies', async () => {
-    const forged = replyAddress(config, delivery).replace(/\.[0-9a-f]{4}/, '.0000')
+    const address = replyAddress(config, delivery)
+    const forged = address.replace(/[0-9a-f]{4}@/, m => (m === '0000@' ? '1111@' : '0000@'))
+    expect(forged).not.toBe(address)
     expect(await inbound.recordInboundEmail({ from: 'ann@example.com', to: forged, text: 'x' })).toEqual({ ok: false, reason: 'no-match' })
+    // Ann's signature does not carry over to another resident's delivery of the same message.
+    const moved = address.replace(ann.replaceAll('-', ''), bob.replaceAll('-', ''))
+    expect(moved).not.toBe(address)
+    expect(await inbound.recordInboundEmail({ from: 'bob@example.com', to: moved, text: 'x' })).toEqual({ ok: false, reason: 'no-match' })
     expect(await inbound.recordInboundEmail({ from: 'ann@example.com', to: 'alerts@beacon.example', text: 'x' })).toEqual({ ok: false, reason: 'no-match' })
     // Bob's delivery, sent from Ann's address (or a stranger's), is not accepted.
     expect(await inbound.recordInboundEmail({ from: 'ann@example.com', to: replyAddress(config, bobDelivery), text: 'x' })).toEqual({ ok: false, reason: 'unknown-sender' })
-    expect(await inbound.recordInboundEmail({ from: 'eve@example.com', inReplyTo: `<delivery-${delivery}@x>`, to: 'a@b', text: 'x' })).toEqual({ ok: false, reason: 'unknown-sender' })
+    expect(await inbound.recordInboundEmail({ from: 'eve@example.com', inReplyTo: `<delivery-${formatDeliveryRef(delivery)}@x>`, to: 'a@b', text: 'x' })).toEqual({ ok: false, reason: 'unknown-sender' })
     expect(await inbound.recordInboundEmail({ from: 'ann@example.com', to: replyAddress(config, closedDelivery), text: 'x' })).toEqual({ ok: false, reason: 'replies-closed' })
     expect(await inbound.recordInboundEmail({ from: 'ann@example.com', to: replyAddress(config, delivery), text: '> just quoted' })).toEqual({ ok: false, reason: 'empty' })
   })
@@ -178,8 +198,13 @@ describe('provider adapters', () => {
     expect(sameSecret('abc', 'abc')).toBe(true)
     expect(sameSecret('abd', 'abc')).toBe(false)
     expect(sameSecret(undefined, 'abc')).toBe(false)
-    expect(deliveryIdFromMessageId('delivery-42@beacon.example')).toBe(42)
-    expect(deliveryIdFromMessageId('<delivery-42@beacon.example>')).toBe(42)
-    expect(deliveryIdFromMessageId('<CAGUmVPh@mail.example.com>')).toBeNull()
+    const ref: DeliveryRef = { messageRef: '42', subscriberId: RESIDENT, channel: 'email' }
+    expect(deliveryRefFromMessageId(`delivery-42-${RESIDENT_HEX}-e@beacon.example`)).toEqual(ref)
+    expect(deliveryRefFromMessageId(`<delivery-42-${RESIDENT_HEX}-e@beacon.example>`)).toEqual(ref)
+    expect(deliveryRefFromMessageId(`<delivery-42-${RESIDENT_HEX}-s@beacon.example>`)).toEqual({ ...ref, channel: 'sms' })
+    expect(deliveryRefFromMessageId('<CAGUmVPh@mail.example.com>')).toBeNull()
+    // A Message-ID sent before migration 0010 named a numeric delivery id that no longer exists.
+    expect(deliveryRefFromMessageId('<delivery-42@beacon.example>')).toBeNull()
+    expect(deliveryRefFromMessageId(undefined)).toBeNull()
   })
 })

@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { Config } from '../../config.ts'
 import type { MessagingDeps } from './deps.ts'
 import { verifyLink } from './links.ts'
+import { deliveryRefParams, deliveryRefWhere, findDeliveryRefs, formatDeliveryRef, parseDeliveryRef, type DeliveryRef } from './delivery-ref.ts'
 
 /**
  * Email replies to messages. A provider that supports inbound mail (SMTP relay, SES, Mailgun,
@@ -12,8 +13,8 @@ import { verifyLink } from './links.ts'
  * 1. the address it was sent to, `reply+<token>@domain`, where the token is either the compact
  *    per-delivery token made by `replyAddress` (fits the 64-character limit on the local part
  *    and survives mail systems that lower-case addresses) or a signed 'reply' link token;
- * 2. the In-Reply-To or References header naming the delivery, `delivery-<id>`, which is what
- *    dispatch puts in each email's Message-ID.
+ * 2. the In-Reply-To or References header naming the delivery, `delivery-<reference>`
+ *    (delivery-ref.ts), which is what dispatch puts in each email's Message-ID.
  * Either way the sender must be the resident the delivery went to: a header is easy to
  * forge, a From address that is also the recipient's confirmed address much less so.
  */
@@ -40,15 +41,22 @@ const mailDomain = (config: Pick<Config, 'channels' | 'baseUrl'>) => {
   return m?.[1] ?? new URL(config.baseUrl).hostname
 }
 
-const compactMac = (secret: string, deliveryId: number) =>
-  createHmac('sha256', `${secret}:beacon-link:reply-address`).update(String(deliveryId)).digest('hex').slice(0, 32)
+/** Reply addresses are for email deliveries: the token names the message and the resident. */
+const compactBody = (ref: Pick<DeliveryRef, 'messageRef' | 'subscriberId'>) => `${ref.messageRef}.${ref.subscriberId.replaceAll('-', '').toLowerCase()}`
+
+const compactMac = (secret: string, body: string) =>
+  createHmac('sha256', `${secret}:beacon-link:reply-address`).update(body).digest('hex').slice(0, 16)
 
 /**
- * The Reply-To address for one delivery: `reply+<deliveryId>.<32 hex>@<mail domain>`. Hex, so
- * it survives case-folding; 16 bytes of HMAC, so it cannot be guessed.
+ * The Reply-To address for one email delivery:
+ * `reply+<message ref>.<resident, 32 hex>.<16 hex>@<mail domain>`, at most 64 characters
+ * before the @ (RFC 5321) while message numbers have up to 8 digits. Hex, so it survives
+ * case-folding; 8 bytes of HMAC, so it cannot be guessed (and the sender must still be the
+ * resident's confirmed address).
  */
-export function replyAddress(config: Pick<Config, 'sessionSecret' | 'channels' | 'baseUrl'>, deliveryId: number): string {
-  return `reply+${deliveryId}.${compactMac(config.sessionSecret, deliveryId)}@${mailDomain(config)}`
+export function replyAddress(config: Pick<Config, 'sessionSecret' | 'channels' | 'baseUrl'>, ref: Pick<DeliveryRef, 'messageRef' | 'subscriberId'>): string {
+  const body = compactBody(ref)
+  return `reply+${body}.${compactMac(config.sessionSecret, body)}@${mailDomain(config)}`
 }
 
 /**
@@ -56,10 +64,10 @@ export function replyAddress(config: Pick<Config, 'sessionSecret' | 'channels' |
  * the delivery's reply address (only when the message takes replies) and a Message-ID naming
  * the delivery, which mail programs copy into In-Reply-To and References.
  */
-export function replyHeaders(config: Pick<Config, 'sessionSecret' | 'channels' | 'baseUrl'>, deliveryId: number, allowReplies: boolean): Record<string, string> {
+export function replyHeaders(config: Pick<Config, 'sessionSecret' | 'channels' | 'baseUrl'>, ref: DeliveryRef, allowReplies: boolean): Record<string, string> {
   return {
-    'Message-ID': `<delivery-${deliveryId}@${mailDomain(config)}>`,
-    ...(allowReplies ? { 'Reply-To': replyAddress(config, deliveryId) } : {}),
+    'Message-ID': `<delivery-${formatDeliveryRef(ref)}@${mailDomain(config)}>`,
+    ...(allowReplies ? { 'Reply-To': replyAddress(config, ref) } : {}),
   }
 }
 
@@ -100,19 +108,22 @@ export function createInboundEmail(deps: MessagingDeps) {
 
   /** The delivery named by a compact token, if its signature is right. */
   async function fromCompactToken(token: string): Promise<Target | null> {
-    const m = /^(\d{1,18})\.([0-9a-f]{32})$/i.exec(token)
+    const m = /^(\d{1,18})\.([0-9a-f]{32})\.([0-9a-f]{16})$/i.exec(token)
     if (!m) return null
-    const id = Number(m[1])
-    const expected = Buffer.from(compactMac(config.sessionSecret, id))
-    const given = Buffer.from(m[2]!.toLowerCase())
+    const ref = parseDeliveryRef(`${m[1]}-${m[2]}-e`)
+    if (!ref) return null
+    const expected = Buffer.from(compactMac(config.sessionSecret, compactBody(ref)))
+    const given = Buffer.from(m[3]!.toLowerCase())
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null
-    return deliveryTarget(id)
+    return deliveryTarget(ref)
   }
 
-  async function deliveryTarget(id: number): Promise<Target | null> {
+  /** The message and resident of an email delivery that exists (and whose resident still does). */
+  async function deliveryTarget(ref: DeliveryRef): Promise<Target | null> {
+    if (ref.channel !== 'email') return null
     const [row] = await db.query<{ message_id: string; subscriber_id: string | null }>(
-      `select message_id, subscriber_id from msg_deliveries where id = $1 and channel = 'email'`,
-      [id],
+      `select message_id, subscriber_id from msg_deliveries where ${deliveryRefWhere(1)}`,
+      deliveryRefParams(ref),
     )
     return row?.subscriber_id ? { messageId: row.message_id, subscriberId: row.subscriber_id } : null
   }
@@ -138,9 +149,8 @@ export function createInboundEmail(deps: MessagingDeps) {
       .filter(Boolean)
       .join(' ')
     // The newest reference first: it is the email being answered.
-    const ids = [...threaded.matchAll(/delivery-(\d{1,18})\b/g)].map(m => Number(m[1])).reverse()
-    for (const id of ids) {
-      const t = await deliveryTarget(id)
+    for (const ref of findDeliveryRefs(threaded, 'delivery-').reverse()) {
+      const t = await deliveryTarget(ref)
       if (t) return t
     }
     return null
@@ -393,11 +403,11 @@ export function basicAuthPassword(header: string | undefined): string | undefine
   return colon < 0 ? undefined : decoded.slice(colon + 1)
 }
 
-/** The delivery a provider's event names through the Message-ID dispatch gave it (`<delivery-<id>@domain>`). */
-export function deliveryIdFromMessageId(messageId: unknown): number | null {
+/** The delivery a provider's event names through the Message-ID dispatch gave it (`<delivery-<reference>@domain>`). */
+export function deliveryRefFromMessageId(messageId: unknown): DeliveryRef | null {
   if (typeof messageId !== 'string') return null
-  const m = /^<?delivery-(\d{1,18})@[^>\s]+>?$/.exec(messageId.trim())
-  return m ? Number(m[1]) : null
+  const m = /^<?delivery-([^@\s>]+)@[^>\s]+>?$/.exec(messageId.trim())
+  return m ? parseDeliveryRef(m[1]) : null
 }
 
 /**
@@ -405,10 +415,11 @@ export function deliveryIdFromMessageId(messageId: unknown): number | null {
  * (opened_at is never moved later), and only for email. Answers whether a delivery was found.
  * Beacon adds no tracking pixel; this is only reached when a provider tracks opens itself.
  */
-export async function recordOpen(db: MessagingDeps['db'], deliveryId: number, at: Date): Promise<boolean> {
-  const rows = await db.query<{ id: string }>(
-    `update msg_deliveries set opened_at = least(coalesce(opened_at, $2), $2) where id = $1 and channel = 'email' returning id`,
-    [deliveryId, at],
+export async function recordOpen(db: MessagingDeps['db'], ref: DeliveryRef, at: Date): Promise<boolean> {
+  if (ref.channel !== 'email') return false
+  const rows = await db.query<{ channel: string }>(
+    `update msg_deliveries set opened_at = least(coalesce(opened_at, $4), $4) where ${deliveryRefWhere(1)} returning channel`,
+    [...deliveryRefParams(ref), at],
   )
   return rows.length > 0
 }

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { Config } from '../../config.ts'
+import { formatDeliveryRef, type DeliveryRef } from './delivery-ref.ts'
 
 /**
  * Signed links in messages, so residents act without a password: manage preferences,
@@ -22,8 +23,9 @@ export interface LinkClaims {
   exp?: number
   /** confirmation secret for confirm-email links (its hash is stored) */
   secret?: string
-  /** click links: the delivery whose email carried the link, and where it goes */
-  deliveryId?: number
+  /** click links: the delivery whose email carried the link (its reference, delivery-ref.ts) */
+  delivery?: string
+  /** click links: where it goes */
   url?: string
 }
 
@@ -115,6 +117,6 @@ const shortMac = (config: Pick<Config, 'sessionSecret'>, body: string) =>
  * A tracked link in a message body: counts the first click on its delivery (nothing about
  * the person or their device is stored) and then goes on to `url`. Only http(s) targets.
  */
-export function clickLink(config: Pick<Config, 'sessionSecret' | 'baseUrl'>, deliveryId: number, url: string): string {
-  return `${config.baseUrl}/alerts/c/${signLink(config, { purpose: 'click', subscriberId: '', linkVersion: 0, deliveryId, url })}`
+export function clickLink(config: Pick<Config, 'sessionSecret' | 'baseUrl'>, delivery: DeliveryRef, url: string): string {
+  return `${config.baseUrl}/alerts/c/${signLink(config, { purpose: 'click', subscriberId: '', linkVersion: 0, delivery: formatDeliveryRef(delivery), url })}`
 }

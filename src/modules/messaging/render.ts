@@ -4,6 +4,7 @@ import { clickLink, manageLink, messageLinks, shortManageLink, signLink } from '
 import { markdownToHtml, markdownToText } from './markdown.ts'
 import type { Organisation, Priority } from './schema.ts'
 import { asLang, digestWords, type Lang } from './subscribers-texts.ts'
+import type { DeliveryRef } from './delivery-ref.ts'
 
 /**
  * Turns a message into the email and SMS a resident receives, with their own signed links
@@ -93,7 +94,7 @@ export function renderEmail(
   /** `language` is the resident's choice: Beacon's own words follow it even when the message has no translation */
   who: { id: string; linkVersion: number; email: string; language?: string | null | undefined },
   /** the delivery being sent: links in the body then count clicks on it */
-  tracking?: { deliveryId: number },
+  tracking?: { delivery: DeliveryRef },
 ): EmailMessage {
   const title = translation?.title ?? message.title
   const body = translation?.bodyMarkdown ?? message.bodyMarkdown
@@ -181,11 +182,11 @@ export function renderSms(
  * output (every href is an escaped http(s), mailto or tel URL), so matching its href
  * attributes is exact; mailto and tel links are left alone.
  */
-function trackClicks(config: LinkConfig, html: string, tracking: { deliveryId: number } | undefined): string {
+function trackClicks(config: LinkConfig, html: string, tracking: { delivery: DeliveryRef } | undefined): string {
   if (!tracking) return html
   return html.replace(/href="(https?:\/\/[^"]+)"/g, (_m, href: string) => {
     const url = href.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>')
-    return `href="${esc(clickLink(config, tracking.deliveryId, url))}"`
+    return `href="${esc(clickLink(config, tracking.delivery, url))}"`
   })
 }
 

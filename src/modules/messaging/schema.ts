@@ -178,6 +178,11 @@ export const messages = pgTable(
      * priority first come, first served (they are ordered by priority, then message id).
      */
     id: uuid('id').primaryKey().default(sql`beacon_uuid_v7()`),
+    /**
+     * A short number for the message (migration 0010), used where its id is too long: the
+     * reply address and the references each delivery carries (delivery-ref.ts).
+     */
+    ref: bigint('ref', { mode: 'number' }).notNull().unique('msg_messages_ref_key').generatedAlwaysAsIdentity(),
     title: text('title').notNull(),
     /** the safe Markdown subset staff write; HTML and text are rendered from it */
     bodyMarkdown: text('body_markdown').notNull(),
@@ -243,7 +248,9 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number]
 export const deliveries = pgTable(
   'msg_deliveries',
   {
-    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    // No surrogate id (migration 0010): a delivery is named by its message, resident and
+    // channel (the unique key below), outside Beacon by delivery-ref.ts's reference. An id
+    // column and its primary key cost a big send about a fifth of its write.
     messageId: uuid('message_id').notNull(),
     /** null once the subscriber deleted their account: the counts stay, the person goes */
     subscriberId: uuid('subscriber_id'),

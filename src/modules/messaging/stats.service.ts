@@ -289,7 +289,7 @@ export function createStatsService(deps: MessagingDeps) {
            join scope sc on sc.path = pre.prefix
          ),
          per_member as (
-           select mem.area_id, mem.subscriber_id, count(d.id) as received
+           select mem.area_id, mem.subscriber_id, count(d.message_id) as received
            from mem left join msg_deliveries d on d.subscriber_id = mem.subscriber_id and d.status in ${SENT}
              and coalesce(d.sent_at, d.created_at) >= $2 and coalesce(d.sent_at, d.created_at) < $3
            group by mem.area_id, mem.subscriber_id

@@ -327,6 +327,11 @@ describe('subscribers service', () => {
         `insert into msg_deliveries (message_id, subscriber_id, channel, priority, area_id, status) values ($1, $2, 'email', 2, $3, 'delivered')`,
         [messageId, s.id, s.homeAreaId],
       )
+      // Still waiting when the account goes: a text message and a digest entry.
+      await t.db.query(
+        `insert into msg_deliveries (message_id, subscriber_id, channel, priority, area_id, status) values ($1, $2, 'sms', 2, $3, 'queued')`,
+        [messageId, s.id, s.homeAreaId],
+      )
       await subs.recordReply(signLink(t.config, { purpose: 'reply', subscriberId: s.id, linkVersion: 1, messageId }), { body: 'Thanks', answerChannel: 'sms' })
       await subs.recordFeedback(signLink(t.config, { purpose: 'feedback', subscriberId: s.id, linkVersion: 1, messageId }), true)
       const group = (await t.db.query<{ id: string }>(`insert into msg_groups (name, area_id) values ('Watch coordinators', $1) returning id`, [s.homeAreaId]))[0]!
@@ -339,7 +344,10 @@ describe('subscribers service', () => {
       expect(data.consentHistory).toHaveLength(3)
       expect(data.consentHistory.at(-1)).toMatchObject({ organisation: 'opcc', given: false, source: 'manage', wordingVersion: 1 })
       expect((data.consentHistory[0] as { wordingText: string }).wordingText.length).toBeGreaterThan(50)
-      expect(data.deliveries).toEqual([expect.objectContaining({ title: 'Missing person in Ashby', channel: 'email', status: 'delivered' })])
+      expect(data.deliveries).toEqual([
+        expect.objectContaining({ title: 'Missing person in Ashby', channel: 'email', status: 'delivered' }),
+        expect.objectContaining({ title: 'Missing person in Ashby', channel: 'sms', status: 'queued' }),
+      ])
       expect(data.replies).toEqual([expect.objectContaining({ inReplyTo: 'Missing person in Ashby', body: 'Thanks', answerChannel: 'sms' })])
       expect(data.feedback).toEqual([expect.objectContaining({ title: 'Missing person in Ashby', useful: true })])
       expect(data.groups).toEqual([{ name: 'Watch coordinators' }])
@@ -359,8 +367,12 @@ describe('subscribers service', () => {
       ] as const)
         expect(await t.db.query(`select 1 from ${table} where ${column} = $1`, [s.id]), table).toEqual([])
       // The counts remain, without the person.
-      expect(await t.db.query(`select status, area_id from msg_deliveries where message_id = $1 and subscriber_id is null`, [messageId])).toEqual([
-        { status: 'delivered', area_id: s.homeAreaId },
+      // What was still waiting is skipped: dispatch never meets a waiting row without a resident.
+      expect(
+        await t.db.query(`select channel, status, area_id from msg_deliveries where message_id = $1 and subscriber_id is null order by channel`, [messageId]),
+      ).toEqual([
+        { channel: 'email', status: 'delivered', area_id: s.homeAreaId },
+        { channel: 'sms', status: 'skipped', area_id: s.homeAreaId },
       ])
       expect(await t.db.query(`select body from msg_replies where message_id = $1 and subscriber_id is null`, [messageId])).toEqual([{ body: 'Thanks' }])
       const leftAfter = await t.db.query<{ n: number }>(`select count(*)::int as n from msg_membership_events where event = 'left' and area_id = $1`, [s.homeAreaId])

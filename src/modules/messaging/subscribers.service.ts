@@ -464,8 +464,14 @@ export function createSubscribersService(deps: MessagingDeps) {
       await q(`delete from ${table} where subscriber_id = $1`, [subscriberId])
     // Through the messages: one probe of msg_deliveries_once per message (deliveries have no
     // index on the resident alone; big sends write them faster without one).
+    // What was still to be sent is skipped: with no resident, nobody can be sent it, and
+    // dispatch never meets a waiting row without one.
     await q(
-      `update msg_deliveries d set subscriber_id = null from msg_messages m where d.message_id = m.id and d.subscriber_id = $1`,
+      `update msg_deliveries d
+          set subscriber_id = null,
+              status = case when d.status in ('queued', 'sending', 'digest') then 'skipped' else d.status end,
+              error = case when d.status in ('queued', 'sending', 'digest') then 'the resident deleted their account' else d.error end
+         from msg_messages m where d.message_id = m.id and d.subscriber_id = $1`,
       [subscriberId],
     )
     await q(`update msg_replies set subscriber_id = null where subscriber_id = $1`, [subscriberId])

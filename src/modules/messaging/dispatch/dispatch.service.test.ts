@@ -10,6 +10,7 @@ import { announceEmergencyTargeting } from '../targeting.ts'
 import type { MessagingDeps } from '../deps.ts'
 import { createDispatchService, DISPATCH_JOB, type DispatchOptions } from './dispatch.service.ts'
 import { createSendingMessage, manualClock, queueDeliveries, recordingChannels, seedSubscribers } from './testing.ts'
+import { formatDeliveryRef } from '../delivery-ref.ts'
 
 let db: Database
 let config: Config
@@ -95,7 +96,13 @@ describe('claiming', () => {
     expect(r.sent).toBe(140)
     const refs = rec.sent.map(s => s.reference)
     expect(new Set(refs).size).toBe(140)
-    expect(refs.every(ref => /^delivery-\d+$/.test(ref ?? ''))).toBe(true)
+    // Each names its delivery: the message's short number, the resident, the channel.
+    const [{ ref: messageRef }] = (await db.query<{ ref: string }>(`select ref::text from msg_messages where id = $1`, [id])) as [{ ref: string }]
+    const expected = [
+      ...people.map(p => `delivery-${formatDeliveryRef({ messageRef, subscriberId: p, channel: 'email' })}`),
+      ...people.slice(0, 20).map(p => `delivery-${formatDeliveryRef({ messageRef, subscriberId: p, channel: 'sms' })}`),
+    ]
+    expect([...refs].sort()).toEqual(expected.sort())
     expect(await statusCounts(id)).toEqual({ sent: 140 })
     const [row] = await db.query<{ missing: number }>(
       `select count(*)::int as missing from msg_deliveries where message_id = $1 and (provider_id is null or sent_at is null)`,
@@ -131,6 +138,20 @@ describe('claiming', () => {
     expect(r.sent).toBe(2)
     expect(r.skipped).toBe(4)
     expect(rec.sent).toHaveLength(2)
+  })
+
+  it('skips a waiting row whose resident has gone (no key to name it by), and still completes the message', async () => {
+    const { rec, dispatch } = setup()
+    const people = await seedSubscribers(db, 2)
+    const id = await createSendingMessage(db)
+    await queueDeliveries(db, id, people)
+    // As a row written before erasure skipped waiting rows itself would be.
+    await db.query(`update msg_deliveries set subscriber_id = null where message_id = $1 and subscriber_id = $2`, [id, people[0]])
+    await dispatch.drain()
+    expect(rec.sent.map(s => (s as { to: string }).to)).toHaveLength(1)
+    expect(await statusCounts(id)).toEqual({ sent: 1, skipped: 1 })
+    const [msg] = await db.query<{ status: string }>(`select status from msg_messages where id = $1`, [id])
+    expect(msg!.status).toBe('sent')
   })
 })
 
@@ -271,7 +292,7 @@ describe('exactly once after a crash (simulated in process)', () => {
     await queueDeliveries(db, id, people)
     const a = setup({ workerId: 'a' })
     const rows = await a.dispatch.claim(10)
-    expect(await a.dispatch.release(rows.map(r => r.id))).toBe(10)
+    expect(await a.dispatch.release(rows)).toBe(10)
     expect(await statusCounts(id)).toEqual({ queued: 10 })
     const [{ attempts }] = (await db.query<{ attempts: number }>(`select max(attempts)::int as attempts from msg_deliveries`)) as [{ attempts: number }]
     expect(attempts).toBe(0)
@@ -285,19 +306,21 @@ describe('receipts', () => {
     const id = await createSendingMessage(db)
     await queueDeliveries(db, id, people)
     await dispatch.drain()
-    const rows = await db.query<{ id: string; provider_id: string; subscriber_id: string }>(
-      `select id::text, provider_id, subscriber_id from msg_deliveries where message_id = $1 order by id`,
+    const rows = await db.query<{ ref: string; provider_id: string; subscriber_id: string }>(
+      `select m.ref::text as ref, d.provider_id, d.subscriber_id from msg_deliveries d join msg_messages m on m.id = d.message_id
+        where d.message_id = $1 order by d.subscriber_id`,
       [id],
     )
+    const reference = `delivery-${formatDeliveryRef({ messageRef: rows[0]!.ref, subscriberId: rows[0]!.subscriber_id, channel: 'email' })}`
     const base = { provider: 'notify' as const, channel: 'email' as const, occurredAt: new Date('2026-01-01T10:00:00Z') }
-    await rec.channels.receipts.record({ ...base, providerId: rows[0]!.provider_id, reference: `delivery-${rows[0]!.id}`, status: 'delivered', providerStatus: 'delivered' })
+    await rec.channels.receipts.record({ ...base, providerId: rows[0]!.provider_id, reference, status: 'delivered', providerStatus: 'delivered' })
     // A repeat of the same receipt changes nothing.
-    await rec.channels.receipts.record({ ...base, providerId: rows[0]!.provider_id, reference: `delivery-${rows[0]!.id}`, status: 'delivered', providerStatus: 'delivered' })
+    await rec.channels.receipts.record({ ...base, providerId: rows[0]!.provider_id, reference, status: 'delivered', providerStatus: 'delivered' })
     // Found by provider id alone as well.
     await rec.channels.receipts.record({ ...base, providerId: rows[1]!.provider_id, reference: null, status: 'permanent-failure', providerStatus: 'permanent-failure' })
     const after = await db.query<{ status: string; delivered_at: Date | null; email_failures: number }>(
       `select d.status, d.delivered_at, s.email_failures from msg_deliveries d join msg_subscribers s on s.id = d.subscriber_id
-        where d.message_id = $1 order by d.id`,
+        where d.message_id = $1 order by d.subscriber_id`,
       [id],
     )
     expect(after[0]).toMatchObject({ status: 'delivered', email_failures: 0 })

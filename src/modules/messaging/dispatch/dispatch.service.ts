@@ -14,6 +14,7 @@ import { createEmailTemplates } from './email-template.ts'
 import { replyHeaders } from '../inbound-email.ts'
 import { createDigests, DIGEST_HORIZON_DAYS } from './digests.ts'
 import { EMERGENCY_TARGETING_LOCK } from './emergency-lock.ts'
+import { deliveryRefParams, deliveryRefWhere, parseDeliveryRef, formatDeliveryRef, type DeliveryRef } from '../delivery-ref.ts'
 
 /** Job that wakes (or, where no dispatcher runs, performs) delivery. Compose sends it when a message goes out. */
 export const DISPATCH_JOB = 'messaging.dispatch'
@@ -54,11 +55,22 @@ export interface DispatchOptions {
   sleep?: (ms: number) => Promise<void>
 }
 
-interface ClaimedRow {
-  id: string
+/**
+ * A delivery as the dispatcher names it: its message, resident and channel, the key of
+ * msg_deliveries_once (deliveries have no id of their own, migration 0010).
+ */
+interface DeliveryKey {
   message_id: string
-  subscriber_id: string | null
+  subscriber_id: string
   channel: MessagingChannel
+}
+
+/** Keys as three arrays, for `unnest($n::uuid[], $n+1::uuid[], $n+2::text[])`. */
+const keyArrays = (keys: DeliveryKey[]) => [keys.map(k => k.message_id), keys.map(k => k.subscriber_id), keys.map(k => k.channel)]
+/** The join from such an unnest (`v`) to its rows, through msg_deliveries_once. */
+const BY_KEYS = 'd.message_id = v.message_id and d.subscriber_id = v.subscriber_id and d.channel = v.channel'
+
+interface ClaimedRow extends DeliveryKey {
   priority: number
   attempts: number
   email: string | null
@@ -107,9 +119,9 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
    * the message takes replies, a signed Reply-To address, so an emailed reply can be
    * matched to its message and resident (see inbound-email.ts).
    */
-  const withReplyHeaders = (email: EmailMessage, deliveryId: number | string, allowReplies: boolean, reference: string): EmailMessage => ({
+  const withReplyHeaders = (email: EmailMessage, delivery: DeliveryRef, allowReplies: boolean, reference: string): EmailMessage => ({
     ...email,
-    headers: { ...email.headers, ...replyHeaders(config, Number(deliveryId), allowReplies) },
+    headers: { ...email.headers, ...replyHeaders(config, delivery, allowReplies) },
     reference,
   })
   const limiterClock = () => clock().getTime()
@@ -140,23 +152,28 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
    * message (ids are time-ordered), in msg_deliveries_queue_idx's order, and reads the
    * contact details to send to in the same round trip. SKIP LOCKED lets any number of
    * loops and processes claim side by side without waiting for or taking each other's rows.
+   * The rows are picked out by their physical address (ctid, a TID scan): within the one
+   * statement that locked them it cannot change. A row whose resident has deleted their
+   * account (erasure skips those itself; this is the belt to its braces) is skipped.
    */
   async function claim(limit: number, maxPriority = 2): Promise<ClaimedRow[]> {
     const rows = await db.query<ClaimedRow>(
       `with claimed as (
          update msg_deliveries d
-            set status = 'sending', claimed_at = $1, claimed_by = $2, attempts = d.attempts + 1
-          where d.id in (
-                select id from msg_deliveries
+            set status = case when d.subscriber_id is null then 'skipped' else 'sending' end,
+                claimed_at = $1, claimed_by = $2, attempts = d.attempts + 1
+          where d.ctid = any(array(
+                select ctid from msg_deliveries
                  where status = 'queued' and next_attempt_at <= $1 and priority <= $4
                  order by priority, message_id, next_attempt_at
                  limit $3
-                 for update skip locked)
-          returning d.id, d.message_id, d.subscriber_id, d.channel, d.priority, d.attempts)
-       select c.id::text as id, c.message_id, c.subscriber_id, c.channel, c.priority, c.attempts,
+                 for update skip locked))
+          returning d.message_id, d.subscriber_id, d.channel, d.priority, d.attempts)
+       select c.message_id, c.subscriber_id, c.channel, c.priority, c.attempts,
               s.email, s.phone, s.language, s.link_version
          from claimed c left join msg_subscribers s on s.id = c.subscriber_id
-        order by c.priority, c.id`,
+        where c.subscriber_id is not null
+        order by c.priority, c.message_id, c.subscriber_id, c.channel`,
       [clock(), workerId, limit, maxPriority],
     )
     return rows
@@ -177,12 +194,13 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
   }
 
   /** Hands claimed rows back unsent (the attempt did not happen, so it is not counted). */
-  async function release(ids: string[]): Promise<number> {
-    if (ids.length === 0) return 0
+  async function release(keys: DeliveryKey[]): Promise<number> {
+    if (keys.length === 0) return 0
     const rows = await db.query(
-      `update msg_deliveries set status = 'queued', claimed_at = null, claimed_by = null, attempts = greatest(attempts - 1, 0)
-        where id = any($1::bigint[]) and status = 'sending' and claimed_by = $2 returning id`,
-      [ids, workerId],
+      `update msg_deliveries d set status = 'queued', claimed_at = null, claimed_by = null, attempts = greatest(d.attempts - 1, 0)
+         from unnest($1::uuid[], $2::uuid[], $3::text[]) as v(message_id, subscriber_id, channel)
+        where ${BY_KEYS} and d.status = 'sending' and d.claimed_by = $4 returning d.channel`,
+      [...keyArrays(keys), workerId],
     )
     return rows.length
   }
@@ -198,7 +216,7 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
    * recovery but not yet re-sent ('queued') is still marked sent: that closes the door on
    * the duplicate. A success also clears the contact's run of failures.
    */
-  let sentBuffer: { id: string; providerId: string; done: () => void; fail: (err: unknown) => void }[] = []
+  let sentBuffer: { key: DeliveryKey; providerId: string; done: () => void; fail: (err: unknown) => void }[] = []
   let flushTimer: NodeJS.Timeout | null = null
 
   async function flushSent(): Promise<void> {
@@ -211,10 +229,10 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
     for (let attempt = 1; ; attempt++) {
       try {
         await db.query(
-          `with v as (select * from unnest($1::bigint[], $2::text[]) as v(id, provider_id)),
+          `with v as (select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[]) as v(message_id, subscriber_id, channel, provider_id)),
            d as (
-             update msg_deliveries d set status = 'sent', provider_id = v.provider_id, sent_at = $3, error = null
-               from v where d.id = v.id and d.status in ('sending', 'queued')
+             update msg_deliveries d set status = 'sent', provider_id = v.provider_id, sent_at = $5, error = null
+               from v where ${BY_KEYS} and d.status in ('sending', 'queued')
              returning d.subscriber_id, d.channel),
            x as (
              select subscriber_id, bool_or(channel = 'email') as email, bool_or(channel = 'sms') as sms
@@ -223,7 +241,7 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
               set email_failures = case when x.email then 0 else s.email_failures end,
                   sms_failures = case when x.sms then 0 else s.sms_failures end
              from x where s.id = x.subscriber_id and ((x.email and s.email_failures > 0) or (x.sms and s.sms_failures > 0))`,
-          [batch.map(b => b.id), batch.map(b => b.providerId), clock()],
+          [...keyArrays(batch.map(b => b.key)), batch.map(b => b.providerId), clock()],
         )
         for (const b of batch) b.done()
         return
@@ -239,26 +257,26 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
 
   function markSent(row: ClaimedRow, result: SendResult): Promise<void> {
     return new Promise((done, fail) => {
-      sentBuffer.push({ id: row.id, providerId: result.providerId, done, fail })
+      sentBuffer.push({ key: row, providerId: result.providerId, done, fail })
       if (resultFlushMs <= 0 || sentBuffer.length >= 100) void flushSent()
       else flushTimer ??= setTimeout(() => void flushSent(), resultFlushMs)
     })
   }
 
   /** A permanent failure: the delivery fails and the contact moves one step towards failing. */
-  async function markFailed(deliveryId: string, channel: MessagingChannel, error: string, countAgainstContact: boolean): Promise<void> {
-    const f = channel === 'email' ? 'email' : 'sms'
+  async function markFailed(key: DeliveryKey, error: string, countAgainstContact: boolean): Promise<void> {
+    const f = key.channel === 'email' ? 'email' : 'sms'
     await db.query(
       `with d as (
-         update msg_deliveries set status = 'failed', failed_at = $2, error = $3
-          where id = $1 and status not in ('failed', 'delivered', 'skipped')
+         update msg_deliveries set status = 'failed', failed_at = $4, error = $5
+          where message_id = $1 and subscriber_id = $2 and channel = $3 and status not in ('failed', 'delivered', 'skipped')
           returning subscriber_id)
        update msg_subscribers s
           set ${f}_failures = s.${f}_failures + 1,
-              ${f}_failing = s.${f}_failing or s.${f}_failures + 1 >= $4,
-              updated_at = $2
-         from d where $5 and s.id = d.subscriber_id`,
-      [deliveryId, clock(), error.slice(0, 500), m.failuresBeforeFailing, countAgainstContact],
+              ${f}_failing = s.${f}_failing or s.${f}_failures + 1 >= $6,
+              updated_at = $4
+         from d where $7 and s.id = d.subscriber_id`,
+      [key.message_id, key.subscriber_id, key.channel, clock(), error.slice(0, 500), m.failuresBeforeFailing, countAgainstContact],
     )
   }
 
@@ -270,50 +288,54 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
 
   async function markRetry(row: ClaimedRow, error: string): Promise<'retried' | 'failed'> {
     if (row.attempts >= m.maxAttempts) {
-      await markFailed(row.id, row.channel, `gave up after ${row.attempts} attempts: ${error}`, false)
+      await markFailed(row, `gave up after ${row.attempts} attempts: ${error}`, false)
       return 'failed'
     }
     await db.query(
-      `update msg_deliveries set status = 'queued', next_attempt_at = $2, claimed_by = null, error = $3
-        where id = $1 and status = 'sending'`,
-      [row.id, new Date(clock().getTime() + backoffMs(row.attempts)), error.slice(0, 500)],
+      `update msg_deliveries set status = 'queued', next_attempt_at = $4, claimed_by = null, error = $5
+        where message_id = $1 and subscriber_id = $2 and channel = $3 and status = 'sending'`,
+      [row.message_id, row.subscriber_id, row.channel, new Date(clock().getTime() + backoffMs(row.attempts)), error.slice(0, 500)],
     )
     return 'retried'
   }
 
-  async function markSkipped(deliveryId: string, reason: string): Promise<void> {
-    await db.query(`update msg_deliveries set status = 'skipped', error = $2 where id = $1 and status = 'sending'`, [deliveryId, reason])
+  async function markSkipped(key: DeliveryKey, reason: string): Promise<void> {
+    await db.query(
+      `update msg_deliveries set status = 'skipped', error = $4 where message_id = $1 and subscriber_id = $2 and channel = $3 and status = 'sending'`,
+      [key.message_id, key.subscriber_id, key.channel, reason],
+    )
   }
 
   // --- sending ------------------------------------------------------------------------------
 
   async function sendOne(row: ClaimedRow, message: CachedMessage | null | undefined, recording: Promise<void>[]): Promise<keyof RoundResult> {
     if (!message || message.message.status === 'cancelled') {
-      await markSkipped(row.id, message ? 'message cancelled' : 'message deleted')
+      await markSkipped(row, message ? 'message cancelled' : 'message deleted')
       return 'skipped'
     }
     const contact = row.channel === 'email' ? row.email : row.phone
-    if (!row.subscriber_id || !contact || row.link_version === null) {
-      await markSkipped(row.id, 'no contact for this channel')
+    if (!contact || row.link_version === null) {
+      await markSkipped(row, 'no contact for this channel')
       return 'skipped'
     }
     const translation = pickTranslation(message.translations, row.language ?? 'en')
     const who = { id: row.subscriber_id, linkVersion: row.link_version, language: row.language }
     // The reference lets a provider's receipt (and a human reading a relay's log) find the row.
-    const reference = `delivery-${row.id}`
+    const delivery: DeliveryRef = { messageRef: String(message.message.ref), subscriberId: row.subscriber_id, channel: row.channel }
+    const reference = `delivery-${formatDeliveryRef(delivery)}`
     await limiters[row.channel].take()
     let result: SendResult
     try {
       result =
         row.channel === 'email'
           ? await channels.email.sendEmail(
-              withReplyHeaders(emailTemplates.render(message.message, translation, { ...who, email: contact }, Number(row.id)), row.id, message.message.allowReplies, reference),
+              withReplyHeaders(emailTemplates.render(message.message, translation, { ...who, email: contact }, delivery), delivery, message.message.allowReplies, reference),
             )
           : await channels.sms.sendSms({ ...renderSms(config, message.message, translation, { ...who, phone: contact }), reference })
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err)
       if (err instanceof ChannelError && err.permanent) {
-        await markFailed(row.id, row.channel, error, true)
+        await markFailed(row, error, true)
         return 'failed'
       }
       // Anything else (a timeout, a relay asking to try later, even a bug) is retried: it
@@ -373,7 +395,7 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
     const unwritten = writes.filter(w => w.status === 'rejected')
     if (unwritten.length > 0) process.emitWarning(`messaging dispatch: ${unwritten.length} sent deliveries could not be recorded: ${String((unwritten[0] as PromiseRejectedResult).reason)}`)
     if (handBack && next < rows.length) {
-      result.released = await release(rows.slice(next).map(r => r.id))
+      result.released = await release(rows.slice(next))
       // The next claim (any loop's) takes the emergency rows first; no need to yield again.
       emergencyFlag = false
     }
@@ -425,7 +447,7 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
               error = 'taken back from a worker that stopped mid-send'
         where d.status = 'sending' and d.claimed_at < $2 and d.priority = any($3::smallint[])
           and d.message_id in (select id from msg_messages where status in ('sending', 'cancelled'))
-        returning d.id`,
+        returning d.message_id`,
       [clock(), new Date(clock().getTime() - leaseMs), ALL_PRIORITY_RANKS],
     )
     return rows.length
@@ -435,36 +457,37 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
 
   /**
    * Applies a provider's delivery receipt to its delivery (found by provider id, or by our
-   * `delivery-<id>` reference when the id was not yet written). Idempotent: a repeat finds
+   * `delivery-<reference>` when the id was not yet written). Idempotent: a repeat finds
    * the row already final. Permanent failures count against the contact.
    */
   async function handleReceipt(receipt: DeliveryReceipt): Promise<void> {
-    const ref = receipt.reference ? /^delivery-(\d+)$/.exec(receipt.reference)?.[1] : undefined
+    const ref = receipt.reference?.startsWith('delivery-') ? parseDeliveryRef(receipt.reference.slice('delivery-'.length)) : null
     const digestRef = receipt.reference ? /^digest-([0-9a-f-]{36})$/i.exec(receipt.reference)?.[1] : undefined
     if (digestRef) {
       if (receipt.status === 'permanent-failure')
         await db.query(`update msg_digests set status = 'failed' where id = $1 and status <> 'failed'`, [digestRef])
       return
     }
-    const [row] = await db.query<{ id: string; channel: MessagingChannel; status: string }>(
-      `select id::text as id, channel, status from msg_deliveries
-        where ${ref ? 'id = $1::bigint' : 'provider_id = $1'} limit 1`,
-      [ref ?? receipt.providerId],
+    const [row] = await db.query<DeliveryKey & { subscriber_id: string | null }>(
+      `select message_id, subscriber_id, channel from msg_deliveries
+        where ${ref ? deliveryRefWhere(1) : 'provider_id = $1'} limit 1`,
+      ref ? deliveryRefParams(ref) : [receipt.providerId],
     )
-    if (!row) return
+    // Nothing to record for a resident who has since deleted their account.
+    if (!row?.subscriber_id) return
     const at = receipt.occurredAt ?? clock()
     if (receipt.status === 'delivered') {
       await db.query(
-        `update msg_deliveries set status = 'delivered', delivered_at = $2, provider_id = coalesce(provider_id, $3)
-          where id = $1 and status in ('sending', 'sent', 'queued')`,
-        [row.id, at, receipt.providerId],
+        `update msg_deliveries set status = 'delivered', delivered_at = $4, provider_id = coalesce(provider_id, $5)
+          where message_id = $1 and subscriber_id = $2 and channel = $3 and status in ('sending', 'sent', 'queued')`,
+        [row.message_id, row.subscriber_id, row.channel, at, receipt.providerId],
       )
     } else if (receipt.status === 'permanent-failure') {
-      await markFailed(row.id, row.channel, `provider: ${receipt.providerStatus}`, true)
+      await markFailed(row, `provider: ${receipt.providerStatus}`, true)
     } else if (receipt.status === 'temporary-failure' || receipt.status === 'technical-failure') {
       // Final from the provider's side (Notify has already retried for up to 72 hours), but
       // not evidence that the address is wrong: the contact is not counted against.
-      await markFailed(row.id, row.channel, `provider: ${receipt.providerStatus}`, false)
+      await markFailed(row, `provider: ${receipt.providerStatus}`, false)
     }
   }
   const removeReceiptListener = onDeliveryReceipt(channels, handleReceipt)

@@ -2,6 +2,7 @@ import type { Config } from '../../../config.ts'
 import type { EmailMessage } from '../../../platform/channels/types.ts'
 import { clickLink, messageLinks, type LinkClaims } from '../links.ts'
 import { renderEmail, type EmailTranslation, type RenderableMessage } from '../render.ts'
+import { formatDeliveryRef, type DeliveryRef } from '../delivery-ref.ts'
 
 /**
  * A message's email rendered once per language, with each resident's links filled in per
@@ -39,8 +40,8 @@ const reEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 // Made-up residents and deliveries: never stored, only used to find where the links go.
 const PROBE_A: Who = { id: '00000000-0000-4000-8000-00000000a11a', linkVersion: 917, email: 'probe-a@probe.invalid' }
 const PROBE_B: Who = { id: '00000000-0000-4000-8000-00000000b22b', linkVersion: 4242, email: 'probe-b@probe.invalid' }
-const DELIVERY_A = 987_654_321_001
-const DELIVERY_B = 123_456_789_002
+const DELIVERY_A: DeliveryRef = { messageRef: '987654321001', subscriberId: PROBE_A.id, channel: 'email' }
+const DELIVERY_B: DeliveryRef = { messageRef: '123456789002', subscriberId: PROBE_B.id, channel: 'email' }
 
 /** Builds the template, or null when this message's email cannot be templated safely. */
 export function buildEmailTemplate(
@@ -52,7 +53,7 @@ export function buildEmailTemplate(
 ): EmailTemplate | null {
   const probeA = { ...PROBE_A, language }
   const probeB = { ...PROBE_B, language }
-  const sample = renderEmail(config, message, translation, probeA, { deliveryId: DELIVERY_A })
+  const sample = renderEmail(config, message, translation, probeA, { delivery: DELIVERY_A })
   const links = messageLinks(config, PROBE_A, message.id, 'email')
   const slots = new Map<string, Slot>()
   const add = (value: string, slot: Slot) => {
@@ -90,7 +91,7 @@ export function buildEmailTemplate(
     headers: Object.entries(sample.headers ?? {}).map(([name, value]) => [name, split(value)]),
   }
   // The check: a second resident's email, filled in, must equal what render.ts makes for them.
-  const expected = renderEmail(config, message, translation, probeB, { deliveryId: DELIVERY_B })
+  const expected = renderEmail(config, message, translation, probeB, { delivery: DELIVERY_B })
   const filled = fillEmailTemplate(config, template, message.id, probeB, DELIVERY_B)
   const same =
     filled.to === expected.to &&
@@ -102,13 +103,13 @@ export function buildEmailTemplate(
 }
 
 /** The email for one resident and delivery (the same as renderEmail would give). */
-export function fillEmailTemplate(config: LinkConfig, t: EmailTemplate, messageId: string, who: Who, deliveryId: number): EmailMessage {
+export function fillEmailTemplate(config: LinkConfig, t: EmailTemplate, messageId: string, who: Who, delivery: DeliveryRef): EmailMessage {
   const links = messageLinks(config, who, messageId, 'email')
   const clicks = new Map<string, string>()
   const value = (slot: Slot): string => {
     let v: string
     if (slot.kind === 'click') {
-      v = clicks.get(slot.url) ?? clickLink(config, deliveryId, slot.url)
+      v = clicks.get(slot.url) ?? clickLink(config, delivery, slot.url)
       clicks.set(slot.url, v)
     } else v = slot.kind === 'email' ? who.email : links[slot.kind]
     return slot.escaped ? esc(v) : v
@@ -134,7 +135,7 @@ export function fillEmailTemplate(config: LinkConfig, t: EmailTemplate, messageI
 function clickTarget(payload: string): string | null {
   try {
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as LinkClaims
-    return claims.purpose === 'click' && claims.deliveryId === DELIVERY_A && typeof claims.url === 'string' ? claims.url : null
+    return claims.purpose === 'click' && claims.delivery === formatDeliveryRef(DELIVERY_A) && typeof claims.url === 'string' ? claims.url : null
   } catch {
     return null
   }
@@ -148,7 +149,7 @@ export function createEmailTemplates(config: LinkConfig, max = 200) {
   const cache = new Map<string, EmailTemplate | null>()
   return {
     /** The email for one resident: from the template when there is one, else rendered in full. */
-    render(message: RenderableMessage & { updatedAt?: Date | string | null }, translation: (EmailTranslation & { language: string }) | null, who: Who, deliveryId: number): EmailMessage {
+    render(message: RenderableMessage & { updatedAt?: Date | string | null }, translation: (EmailTranslation & { language: string }) | null, who: Who, delivery: DeliveryRef): EmailMessage {
       const language = who.language ?? null
       const key = `${message.id}|${translation?.language ?? ''}|${language ?? ''}|${message.updatedAt ? new Date(message.updatedAt).getTime() : ''}`
       let t = cache.get(key)
@@ -157,7 +158,7 @@ export function createEmailTemplates(config: LinkConfig, max = 200) {
         if (cache.size >= max) cache.delete(cache.keys().next().value!)
         cache.set(key, t)
       }
-      return t ? fillEmailTemplate(config, t, message.id, who, deliveryId) : renderEmail(config, message, translation, who, { deliveryId })
+      return t ? fillEmailTemplate(config, t, message.id, who, delivery) : renderEmail(config, message, translation, who, { delivery })
     },
     clear: () => cache.clear(),
   }

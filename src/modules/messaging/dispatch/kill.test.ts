@@ -7,6 +7,7 @@ import type { Database } from '../../../platform/db/client.ts'
 import { createTestDatabase, usingPostgres } from '../../../../test/helpers.ts'
 import { startSmtpSink, sinkSummary, type SmtpSink } from './smtp-sink.ts'
 import { createSendingMessage, queueDeliveries, seedSubscribers } from './testing.ts'
+import { formatDeliveryRef } from '../delivery-ref.ts'
 
 const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker-process.ts')
 const TOTAL = 400
@@ -114,8 +115,12 @@ describe.skipIf(!usingPostgres())('a dispatch worker process killed mid-send (Po
       [message],
     )
     expect(row!.refs).toBe(TOTAL)
-    for (const id of (await db.query<{ id: string }>(`select id::text from msg_deliveries where message_id = $1`, [message])).map(r => r.id))
-      expect(sink.received.get(`delivery-${id}`)).toBe(1)
+    const rows = await db.query<{ ref: string; subscriber_id: string }>(
+      `select m.ref::text as ref, d.subscriber_id from msg_deliveries d join msg_messages m on m.id = d.message_id where d.message_id = $1`,
+      [message],
+    )
+    expect(rows.length).toBe(TOTAL)
+    for (const r of rows) expect(sink.received.get(`delivery-${formatDeliveryRef({ messageRef: r.ref, subscriberId: r.subscriber_id, channel: 'email' })}`)).toBe(1)
     const [msg] = await db.query<{ status: string }>(`select status from msg_messages where id = $1`, [message])
     expect(msg!.status).toBe('sent')
   })

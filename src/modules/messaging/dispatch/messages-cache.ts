@@ -8,7 +8,7 @@ export interface CachedMessage {
   translations: TranslationRow[]
 }
 
-const MESSAGE_COLUMNS = `id, title, body_markdown as "bodyMarkdown", sms_text as "smsText", category, priority, organisation,
+const MESSAGE_COLUMNS = `id, ref::float8 as ref, title, body_markdown as "bodyMarkdown", sms_text as "smsText", category, priority, organisation,
   status, allow_replies as "allowReplies", is_public as "isPublic", area_id as "areaId", area_path as "areaPath",
   created_by as "createdBy", approved_by as "approvedBy", approved_at as "approvedAt", needs_review as "needsReview",
   reviewed_by as "reviewedBy", reviewed_at as "reviewedAt", scheduled_for as "scheduledFor", sent_at as "sentAt",

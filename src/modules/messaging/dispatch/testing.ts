@@ -54,7 +54,7 @@ export async function queueDeliveries(
   const rows = await db.query(
     `insert into msg_deliveries (message_id, subscriber_id, channel, priority, status, next_attempt_at)
      select $1, s, $3, $4, $5, $6 from unnest($2::uuid[]) s
-     on conflict (message_id, subscriber_id, channel) do nothing returning id`,
+     on conflict (message_id, subscriber_id, channel) do nothing returning channel`,
     [messageId, subscriberIds, opts.channel ?? 'email', PRIORITY_RANK[opts.priority ?? 'normal'], opts.status ?? 'queued', opts.nextAttemptAt ?? new Date(Date.now() - 1000)],
   )
   return rows.length

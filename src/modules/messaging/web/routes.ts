@@ -6,6 +6,7 @@ import { messagingInboxRoutes } from './staff/inbox-routes.ts'
 import { messagingDispatchRoutes } from './staff/dispatch-routes.ts'
 import { signLink, verifyLink, verifyShortManage } from '../links.ts'
 import { notFound } from '../../../platform/errors.ts'
+import { deliveryRefParams, deliveryRefWhere, parseDeliveryRef } from '../delivery-ref.ts'
 
 /** Every messaging page; each part registers its own routes. */
 export async function messagingRoutes(app: FastifyInstance, opts: RouteOptions): Promise<void> {
@@ -27,8 +28,12 @@ export async function messagingRoutes(app: FastifyInstance, opts: RouteOptions):
   app.get<{ Params: { token: string } }>('/alerts/c/:token', { config: { rateLimit: { max: 120, timeWindow: '1 minute' } } }, async (req, reply) => {
     const check = verifyLink(opts.config, req.params.token, 'click')
     const url = check.ok ? check.claims.url : undefined
-    if (!check.ok || !url || !/^https?:\/\//.test(url) || typeof check.claims.deliveryId !== 'number') throw notFound('Link')
-    await opts.services.db.query('update msg_deliveries set clicked_at = coalesce(clicked_at, now()) where id = $1', [check.claims.deliveryId])
+    if (!check.ok || !url || !/^https?:\/\//.test(url)) throw notFound('Link')
+    // A link sent before migration 0010 names its delivery by a number that no longer
+    // exists: it still goes where it pointed, uncounted.
+    const delivery = parseDeliveryRef(check.claims.delivery)
+    if (delivery)
+      await opts.services.db.query(`update msg_deliveries set clicked_at = coalesce(clicked_at, now()) where ${deliveryRefWhere(1)}`, deliveryRefParams(delivery))
     return reply.redirect(url, 302)
   })
 }

@@ -3,10 +3,11 @@ import { createTestApp, type TestApp } from '../../../../../test/helpers.ts'
 import { seedTestAreas } from '../../../../platform/auth/testing.ts'
 import { addDelivery, addMessage, addSubscriber } from '../../fixtures.testing.ts'
 import { replyAddress, signInbound } from '../../inbound-email.ts'
+import type { DeliveryRef } from '../../delivery-ref.ts'
 
 describe('POST /webhooks/inbound-email', () => {
   let t: TestApp
-  let delivery: number, messageId: string
+  let delivery: DeliveryRef, messageId: string
 
   beforeAll(async () => {
     t = await createTestApp()

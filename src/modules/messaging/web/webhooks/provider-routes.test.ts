@@ -4,13 +4,14 @@ import { seedTestAreas } from '../../../../platform/auth/testing.ts'
 import { addDelivery, addMessage, addSubscriber } from '../../fixtures.testing.ts'
 import { replyAddress, signMailgun } from '../../inbound-email.ts'
 import { mailgunOpened, mailgunReply, multipartBody, sendGridReply } from './fixtures.testing.ts'
+import { formatDeliveryRef, type DeliveryRef } from '../../delivery-ref.ts'
 
 const SENDGRID_TOKEN = 'sg-inbound-0123456789abcdefghij'
 const MAILGUN_KEY = 'key-mailgun-signing-0123456789'
 
 describe('provider webhooks for email replies and opens', () => {
   let t: TestApp
-  let delivery: number, smsDelivery: number, messageId: string
+  let delivery: DeliveryRef, smsDelivery: DeliveryRef, messageId: string
   let n = 0
 
   beforeAll(async () => {
@@ -49,7 +50,7 @@ describe('provider webhooks for email replies and opens', () => {
 
     it('matches on In-Reply-To, takes basic auth, and decodes the character set SendGrid names', async () => {
       const text = 'Caf\u00e9 on the corner \u2013 seen at 2am'
-      const fields = sendGridReply({ from: 'ann@example.com', to: 'Police <alerts@beacon.example>', text, inReplyTo: `<delivery-${delivery}@beacon.example>`, charset: 'windows-1252' })
+      const fields = sendGridReply({ from: 'ann@example.com', to: 'Police <alerts@beacon.example>', text, inReplyTo: `<delivery-${formatDeliveryRef(delivery)}@beacon.example>`, charset: 'windows-1252' })
       const mp = multipartBody(fields, [], { text: Buffer.from([...'Caf', 0xe9, ...' on the corner ', 0x96, ...' seen at 2am'].map(c => (typeof c === 'number' ? c : c.charCodeAt(0)))) })
       const auth = `Basic ${Buffer.from(`beacon:${SENDGRID_TOKEN}`).toString('base64')}`
       const res = await postMultipart('/webhooks/inbound/sendgrid', mp, { authorization: auth })
@@ -85,7 +86,7 @@ describe('provider webhooks for email replies and opens', () => {
     })
 
     it('reads the multipart form Mailgun uses when there are attachments', async () => {
-      const fields = { ...mailgunReply({ from: 'ann@example.com', recipient: 'alerts@beacon.example', bodyPlain: 'Photo attached.', inReplyTo: `<delivery-${delivery}@beacon.example>` }), 'attachment-count': '1', ...mailgunSignature() }
+      const fields = { ...mailgunReply({ from: 'ann@example.com', recipient: 'alerts@beacon.example', bodyPlain: 'Photo attached.', inReplyTo: `<delivery-${formatDeliveryRef(delivery)}@beacon.example>` }), 'attachment-count': '1', ...mailgunSignature() }
       const mp = multipartBody(fields, [{ name: 'attachment-1', filename: 'van.png', type: 'image/png', content: Buffer.alloc(10_000, 1) }])
       const res = await postMultipart('/webhooks/inbound/mailgun', mp)
       expect(res.json()).toMatchObject({ status: 'stored' })
@@ -105,18 +106,22 @@ describe('provider webhooks for email replies and opens', () => {
     it('records a reported open once, for email deliveries only, and the report counts it', async () => {
       const opened = new Date('2026-03-02T11:00:00Z')
       const post = (body: unknown) => t.app.inject({ method: 'POST', url: '/webhooks/mailgun/events', payload: body as object })
-      const res = await post({ signature: mailgunSignature(), ...mailgunOpened({ messageId: `delivery-${delivery}@beacon.example`, at: opened }) })
+      const res = await post({ signature: mailgunSignature(), ...mailgunOpened({ messageId: `delivery-${formatDeliveryRef(delivery)}@beacon.example`, at: opened }) })
       expect(res.json()).toEqual({ status: 'recorded' })
       // A later open does not move the first.
-      await post({ signature: mailgunSignature(), ...mailgunOpened({ messageId: `delivery-${delivery}@beacon.example`, at: new Date('2026-03-03T09:00:00Z') }) })
-      const [row] = await t.db.query<{ opened_at: Date }>(`select opened_at from msg_deliveries where id = $1`, [delivery])
+      await post({ signature: mailgunSignature(), ...mailgunOpened({ messageId: `delivery-${formatDeliveryRef(delivery)}@beacon.example`, at: new Date('2026-03-03T09:00:00Z') }) })
+      const [row] = await t.db.query<{ opened_at: Date }>(`select opened_at from msg_deliveries where message_id = $1 and subscriber_id = $2 and channel = $3`, [
+        messageId,
+        delivery.subscriberId,
+        delivery.channel,
+      ])
       expect(new Date(row!.opened_at).toISOString()).toBe(opened.toISOString())
-      expect((await post({ signature: mailgunSignature(), ...mailgunOpened({ messageId: `delivery-${smsDelivery}@beacon.example`, at: opened }) })).json()).toMatchObject({ status: 'ignored' })
+      expect((await post({ signature: mailgunSignature(), ...mailgunOpened({ messageId: `delivery-${formatDeliveryRef(smsDelivery)}@beacon.example`, at: opened }) })).json()).toMatchObject({ status: 'ignored' })
       expect((await post({ signature: mailgunSignature(), ...mailgunOpened({ messageId: '<20260302@mail.example.com>', at: opened }) })).json()).toMatchObject({ status: 'ignored' })
-      const delivered = mailgunOpened({ messageId: `delivery-${delivery}@beacon.example`, at: opened })
+      const delivered = mailgunOpened({ messageId: `delivery-${formatDeliveryRef(delivery)}@beacon.example`, at: opened })
       delivered['event-data'].event = 'delivered'
       expect((await post({ signature: mailgunSignature(), ...delivered })).json()).toMatchObject({ status: 'ignored' })
-      expect((await post({ signature: { timestamp: '1', token: 'x', signature: 'y' }, ...mailgunOpened({ messageId: `delivery-${delivery}@x`, at: opened }) })).statusCode).toBe(401)
+      expect((await post({ signature: { timestamp: '1', token: 'x', signature: 'y' }, ...mailgunOpened({ messageId: `delivery-${formatDeliveryRef(delivery)}@x`, at: opened }) })).statusCode).toBe(401)
       const report = await t.services.messaging.stats.messageReport({ userId: 'x', paths: ['/test-force/'] }, messageId)
       expect(report!.message.opened).toBe(1)
       expect(report!.byChannel.map(c => c.opened)).toEqual([1, null])

@@ -5,7 +5,7 @@ import {
   basicAuthPassword,
   createInboundEmail,
   createMailgunVerifier,
-  deliveryIdFromMessageId,
+  deliveryRefFromMessageId,
   fromMailgun,
   fromSendGrid,
   recordOpen,
@@ -85,11 +85,11 @@ export async function providerWebhookRoutes(app: FastifyInstance, { services, co
     const event = body['event-data'] ?? {}
     if (event.event !== 'opened') return reply.send({ status: 'ignored', reason: 'only opened events are recorded' })
     const message = (event.message ?? {}) as { headers?: Record<string, unknown> }
-    const deliveryId = deliveryIdFromMessageId(message.headers?.['message-id'])
-    if (deliveryId === null) return reply.send({ status: 'ignored', reason: 'not a Beacon delivery' })
+    const delivery = deliveryRefFromMessageId(message.headers?.['message-id'])
+    if (delivery === null) return reply.send({ status: 'ignored', reason: 'not a Beacon delivery' })
     const seconds = Number(event.timestamp)
     const at = Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : new Date()
-    const found = await recordOpen(services.db, deliveryId, at)
+    const found = await recordOpen(services.db, delivery, at)
     return reply.send(found ? { status: 'recorded' } : { status: 'ignored', reason: 'no such email delivery' })
   })
 }

@@ -46,13 +46,19 @@ describe('staff dispatch page', () => {
   })
 
   it('takes back stranded deliveries on request and records it in the audit log', async () => {
-    const [row] = await t.db.query<{ id: string }>(`select id::text from msg_deliveries where status = 'queued' limit 1`)
-    await t.db.query(`update msg_deliveries set status = 'sending', claimed_at = now() - interval '1 hour', claimed_by = 'gone' where id = $1`, [row!.id])
+    const [row] = await t.db.query<{ message_id: string; subscriber_id: string; channel: string }>(
+      `select message_id, subscriber_id, channel from msg_deliveries where status = 'queued' limit 1`,
+    )
+    const key = [row!.message_id, row!.subscriber_id, row!.channel]
+    await t.db.query(
+      `update msg_deliveries set status = 'sending', claimed_at = now() - interval '1 hour', claimed_by = 'gone' where message_id = $1 and subscriber_id = $2 and channel = $3`,
+      key,
+    )
     const res = await as.lead!.submit('/staff/messaging/dispatch', { action: 'recover' })
     expect(res.statusCode).toBe(303)
     const page = await as.lead!.get('/staff/messaging/dispatch')
     expect(page.body).toContain('1 stranded delivery will be sent again')
-    const [after] = await t.db.query<{ status: string }>(`select status from msg_deliveries where id = $1`, [row!.id])
+    const [after] = await t.db.query<{ status: string }>(`select status from msg_deliveries where message_id = $1 and subscriber_id = $2 and channel = $3`, key)
     expect(after!.status).toBe('queued')
     const [audit] = await t.db.query<{ summary: string }>(`select summary from audit_log where entity_type = 'messaging_dispatch'`)
     expect(audit!.summary).toBe('Took back 1 stranded delivery for sending')
