@@ -89,6 +89,11 @@ export const subscriberPlaces = pgTable(
     // Covering: targeting finds subscribers by place path without visiting the table.
     index('msg_places_path_idx').on(t.areaPath, t.subscriberId),
     uniqueIndex('msg_places_unique').on(t.subscriberId, t.areaId),
+    // One home place at most; a trigger copies its area to msg_subscribers.home_area_id
+    // (migration 0011), so targeting reads home areas from the residents' rows and only the
+    // other places (this index) from here.
+    uniqueIndex('msg_places_one_home').on(t.subscriberId).where(sql`${t.label} = 'home'`),
+    index('msg_places_away_path_idx').on(t.areaPath, t.subscriberId).where(sql`${t.label} <> 'home'`),
   ],
 )
 

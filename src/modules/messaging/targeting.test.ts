@@ -189,3 +189,59 @@ describe('set-based targeting', () => {
     for (const p of excluded) expect(rows.some(r => r.subscriber_id === p.id && r.channel === 'email')).toBe(false)
   })
 })
+
+describe('home places (read from the resident’s row, migration 0011)', () => {
+  let db: Database
+  const ann = fixtureId(9001)
+  const spec = (areaId: string): TargetSpec => ({ areaIds: [areaId], interestIds: [], groupIds: [], organisation: 'force' })
+  const reached = async (areaId: string) => (await countRecipients(db, spec(areaId))).total
+  const homeArea = async () => (await db.query<{ home_area_id: string | null }>(`select home_area_id from msg_subscribers where id = $1`, [ann]))[0]!.home_area_id
+  const addPlace = (areaKey: keyof typeof TEST_AREAS, label: string) =>
+    db.query(`insert into msg_subscriber_places (subscriber_id, area_id, area_path, label) values ($1, $2, $3, $4)`, [
+      ann,
+      TEST_AREAS[areaKey].id,
+      TEST_AREAS[areaKey].path,
+      label,
+    ])
+
+  beforeAll(async () => {
+    db = await createTestDatabase()
+    await seedTestAreas(db)
+    await insertFixtureSubscribers(db, [{ id: ann, email: 'ann@example.org', homeAreaId: null, places: [], consents: { force: [true] } }])
+  })
+  afterAll(async () => db.close())
+
+  it('keeps home_area_id equal to the home place, whoever writes the places', async () => {
+    await addPlace('ashbyNorth', 'home')
+    expect(await homeArea()).toBe(TEST_AREAS.ashbyNorth.id)
+    // A direct change cannot move it away from the home place.
+    await db.query(`update msg_subscribers set home_area_id = $2 where id = $1`, [ann, TEST_AREAS.southTown.id])
+    expect(await homeArea()).toBe(TEST_AREAS.ashbyNorth.id)
+    // One home place at most.
+    await expect(addPlace('southTown', 'home')).rejects.toThrow(/msg_places_one_home/)
+    // Moving home moves it; removing the home place clears it.
+    await db.query(`update msg_subscriber_places set area_id = $2, area_path = $3 where subscriber_id = $1 and label = 'home'`, [
+      ann,
+      TEST_AREAS.southTown.id,
+      TEST_AREAS.southTown.path,
+    ])
+    expect(await homeArea()).toBe(TEST_AREAS.southTown.id)
+    await db.query(`delete from msg_subscriber_places where subscriber_id = $1 and label = 'home'`, [ann])
+    expect(await homeArea()).toBeNull()
+  })
+
+  it('reaches a resident through their home place and through their other places, and not through a home they left', async () => {
+    await db.query(`delete from msg_subscriber_places where subscriber_id = $1`, [ann])
+    await addPlace('ashbyNorth', 'home')
+    await addPlace('southTown', 'work')
+    expect(await reached(TEST_AREAS.ashbyNorth.id)).toBe(1)
+    expect(await reached(TEST_AREAS.north.id)).toBe(1)
+    expect(await reached(TEST_AREAS.southTown.id)).toBe(1)
+    expect(await reached(TEST_AREAS.force.id)).toBe(1)
+    // Moved: the old home area no longer reaches her; a message to both of her places reaches her once.
+    await db.query(`delete from msg_subscriber_places where subscriber_id = $1 and label = 'home'`, [ann])
+    expect(await reached(TEST_AREAS.ashbyNorth.id)).toBe(0)
+    expect(await reached(TEST_AREAS.southTown.id)).toBe(1)
+    expect((await countRecipients(db, { ...spec(TEST_AREAS.southTown.id), areaIds: [TEST_AREAS.southTown.id, TEST_AREAS.force.id] })).total).toBe(1)
+  })
+})

@@ -20,7 +20,9 @@ import { isUuid } from '../../platform/ids.ts'
  *   failing; the same for SMS with `phone`, `phone_confirmed_at` and `sms_failing`.
  * * **Place**: a followed place (`msg_subscriber_places.area_path`) is inside a target area,
  *   or a target area is inside a followed place (someone following a district hears about
- *   each of its neighbourhoods; someone following the force hears about everything).
+ *   each of its neighbourhoods; someone following the force hears about everything). The
+ *   home place is matched through `msg_subscribers.home_area_id`, which a trigger keeps equal
+ *   to it (migration 0011); a home area recorded without a home place counts as followed.
  * * **Interest**: when interests are targeted, the resident follows at least one of them;
  *   when none are, everyone in the areas.
  * * **Group**: a member of any targeted group (e.g. Watch coordinators) is included whatever
@@ -63,15 +65,18 @@ type Query = Database['query']
 export function recipientsSql(targets: Targets, organisation: Organisation): { text: string; params: unknown[] } {
   // A malformed group id can only come from a tampered form: it simply matches nobody.
   const groupIds = targets.groupIds.filter(isUuid)
-  // Only the parts in use are written: a lone `s.id in (…)` becomes a hash semi-join, where an
-  // OR of two would be checked row by row. The unused parameters are still referenced (in
+  // Only the parts in use are written (each `in (…)` is a hashed subplan, probed only when
+  // the cheaper checks before it pass). The unused parameters are still referenced (in
   // target_areas) so the server can type every one.
-  const byPlace = `s.id in (
-        select sp.subscriber_id from msg_subscriber_places sp
-         where sp.area_path in (select path from place_paths)
-           and (cardinality($2::text[]) = 0
-                or exists (select 1 from msg_subscriber_interests si
-                            where si.subscriber_id = sp.subscriber_id and si.interest_id = any($2::text[]))))`
+  // The home place is read from the resident's own row (home_area_id, kept equal to it by a
+  // trigger, migration 0011): checking it against the small set of area ids costs a fraction
+  // of hashing every home place in the targets. Only the other places (about one in five)
+  // are looked up, through their own partial index.
+  const byPlace = `((s.home_area_id in (select id from place_areas)
+          or s.id in (select sp.subscriber_id from msg_subscriber_places sp
+                       where sp.label <> 'home' and sp.area_path in (select path from place_paths)))
+         and (cardinality($2::text[]) = 0
+              or exists (select 1 from msg_subscriber_interests si where si.subscriber_id = s.id and si.interest_id = any($2::text[]))))`
   const byGroup = `s.id in (select gm.subscriber_id from msg_group_members gm where gm.group_id = any($3::uuid[]))`
   const who =
     targets.areaIds.length && groupIds.length ? `(${byPlace} or ${byGroup})` : groupIds.length ? byGroup : targets.areaIds.length ? byPlace : 'false'
@@ -83,7 +88,8 @@ export function recipientsSql(targets: Targets, organisation: Organisation): { t
       select a.path from areas a join target_areas t on starts_with(a.path, t.path)
       union
       select a.path from areas a join target_areas t on starts_with(t.path, a.path)
-    )
+    ),
+    place_areas as (select a.id from areas a where a.path in (select path from place_paths))
     select s.id, s.home_area_id, s.email_frequency, s.sms_frequency,
            (s.email is not null and s.email_confirmed_at is not null and not s.email_failing) as email_ok,
            (s.phone is not null and s.phone_confirmed_at is not null and not s.sms_failing) as sms_ok
