@@ -69,6 +69,8 @@ export const subscribers = pgTable(
   t => [
     uniqueIndex('msg_subscribers_email_idx').on(t.email).where(sql`${t.email} is not null`),
     uniqueIndex('msg_subscribers_phone_idx').on(t.phone).where(sql`${t.phone} is not null`),
+    // A neighbourhood's or a district's residents by home area (narrow targeting, migration 0011).
+    index('msg_subscribers_home_area_idx').on(t.homeAreaId),
   ],
 )
 

@@ -52,12 +52,13 @@ export async function insertFixtureSubscribers(db: Database, people: FixtureSubs
       col(p => p.homeAreaId ?? null),
     ],
   )
-  const places = people.flatMap(p => (p.places ?? []).map(a => [p.id, a] as const))
+  // The place that is the resident's home area is their home place, as sign-up makes it.
+  const places = people.flatMap(p => (p.places ?? []).map(a => [p.id, a, a === p.homeAreaId ? 'home' : 'other'] as const))
   if (places.length)
     await db.query(
-      `insert into msg_subscriber_places (subscriber_id, area_id, area_path)
-       select t.s, a.id, a.path from unnest($1::uuid[], $2::text[]) as t(s, a) join areas a on a.id = t.a`,
-      [places.map(p => p[0]), places.map(p => p[1])],
+      `insert into msg_subscriber_places (subscriber_id, area_id, area_path, label)
+       select t.s, a.id, a.path, t.label from unnest($1::uuid[], $2::text[], $3::text[]) as t(s, a, label) join areas a on a.id = t.a`,
+      [places.map(p => p[0]), places.map(p => p[1]), places.map(p => p[2])],
     )
   const interests = people.flatMap(p => (p.interests ?? []).map(i => [p.id, i] as const))
   if (interests.length)

@@ -4,7 +4,7 @@ import { seedTestAreas, TEST_AREAS } from '../../platform/auth/testing.ts'
 import type { Database } from '../../platform/db/client.ts'
 import { seededRandom } from '../../platform/geo/seeded-random.ts'
 import type { Organisation, Priority } from './schema.ts'
-import { countRecipients, liveCount, writeDeliveries, type TargetSpec } from './targeting.ts'
+import { audienceForm, countRecipients, liveCount, recipientsSql, writeDeliveries, type TargetSpec } from './targeting.ts'
 import { fixtureId, insertFixtureGroup, insertFixtureSubscribers, type FixtureSubscriber } from './targeting.test-fixtures.ts'
 
 const AREAS = Object.values(TEST_AREAS)
@@ -91,6 +91,37 @@ describe('set-based targeting', () => {
       expect(got.byArea.find(a => a.areaId === TEST_AREAS.ashbyNorth.id)?.name ?? 'Ashby North').toBe('Ashby North')
     })
   }
+
+  for (const [name, raw] of specs) {
+    it(`finds the same residents whichever way the place rule is evaluated (narrow or wide): ${name}`, async () => {
+      const spec = { ...raw, groupIds: raw.groupIds.map(g => (g === '' ? watchGroup : g)) }
+      const want = expected(people, groupMembers, spec).map(w => w.p.id).sort()
+      for (const form of ['narrow', 'wide'] as const) {
+        const { text, params } = recipientsSql(spec, spec.organisation, form)
+        const got = (await db.query<{ id: string }>(text, params)).map(r => r.id).sort()
+        expect(got, form).toEqual(want)
+      }
+    })
+  }
+
+  it('chooses the wide form only when the targets cover a large share of the areas', async () => {
+    // Six test areas: one neighbourhood overlaps itself, its district and the force (3 of 6).
+    expect(await audienceForm(db, [TEST_AREAS.ashbyNorth.id])).toBe('wide')
+    expect(await audienceForm(db, [TEST_AREAS.force.id])).toBe('wide')
+    expect(await audienceForm(db, [])).toBe('narrow')
+    const many = Array.from({ length: 40 }, (_, i) => ({ id: `test-x${i}`, path: `/test-force/south/x${i}/` }))
+    const other = await createTestDatabase()
+    try {
+      await seedTestAreas(other)
+      for (const a of many)
+        await other.query(`insert into areas (id, kind, parent_id, path, name) values ($1, 'neighbourhood', 'test-south', $2, $1)`, [a.id, a.path])
+      // Now a neighbourhood in the north overlaps 3 of 46 areas; the south district 43 of 46.
+      expect(await audienceForm(other, [TEST_AREAS.ashbyNorth.id])).toBe('narrow')
+      expect(await audienceForm(other, [TEST_AREAS.south.id])).toBe('wide')
+    } finally {
+      await other.close()
+    }
+  })
 
   it('gives the live count exactly for small audiences and an estimate from a sample for large ones', async () => {
     const spec: TargetSpec = { areaIds: [TEST_AREAS.force.id], interestIds: [], groupIds: [], organisation: 'force' }

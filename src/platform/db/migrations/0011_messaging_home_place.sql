@@ -11,6 +11,7 @@ UPDATE "msg_subscriber_places" p SET "label" = 'other'
                    WHERE h."subscriber_id" = p."subscriber_id" AND h."label" = 'home');--> statement-breakpoint
 CREATE UNIQUE INDEX "msg_places_one_home" ON "msg_subscriber_places" USING btree ("subscriber_id") WHERE "msg_subscriber_places"."label" = 'home';--> statement-breakpoint
 CREATE INDEX "msg_places_away_path_idx" ON "msg_subscriber_places" USING btree ("area_path","subscriber_id") WHERE "msg_subscriber_places"."label" <> 'home';--> statement-breakpoint
+CREATE INDEX "msg_subscribers_home_area_idx" ON "msg_subscribers" USING btree ("home_area_id");--> statement-breakpoint
 -- After any change to places, a resident with a home place has its area as home_area_id.
 -- (A resident without one keeps whatever home_area_id says: it counts as followed.) One
 -- set-based update per statement, and only rows that differ are written.
