@@ -27,6 +27,7 @@ import { performance } from 'node:perf_hooks'
 import pg from 'pg'
 import { startDispatchWorker, stopProcess } from './dispatch-worker.ts'
 import { createDatabase, runMigrations } from '../src/platform/db/client.ts'
+import { markFreshDeliveries } from '../src/modules/messaging/dispatch/testing.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const args = process.argv.slice(2)
@@ -117,6 +118,7 @@ try {
      select $1, id, 'email', 2, 'queued' from msg_subscribers order by id`,
     [m!.id],
   )
+  await markFreshDeliveries(db, m!.id, 2)
   await db.query('analyze')
   console.log(`queued ${DELIVERIES.toLocaleString('en-GB')} deliveries`)
 

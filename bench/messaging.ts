@@ -29,6 +29,7 @@ import { withBackendCpu } from './backend-cpu.ts'
 import { createDatabase, runMigrations, type Database } from '../src/platform/db/client.ts'
 import { countRecipients, liveCount, prepareTargetingTransaction, writeDeliveries } from '../src/modules/messaging/targeting.ts'
 import { formatDeliveryRef } from '../src/modules/messaging/delivery-ref.ts'
+import { markFreshDeliveries } from '../src/modules/messaging/dispatch/testing.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const MEMBERS = Number(process.argv[2] ?? 1_000_000)
@@ -231,6 +232,7 @@ try {
      select $1, id, 'email', 2, home_area_id, 'queued' from msg_subscribers`,
     [routine],
   )
+  await markFreshDeliveries(db, routine, 2)
   await db.query('analyze msg_deliveries')
   log('routine send queued', `${fmt(MEMBERS)} deliveries in ${fmt(performance.now() - r0)} ms`)
 
@@ -292,12 +294,14 @@ try {
   // The routine send is cut short here (draining the rest would take minutes and prove
   // nothing new); the kill test runs on a fresh 50,000-delivery send.
   await db.query(`update msg_deliveries set status = 'skipped', error = 'benchmark: cut short' where message_id = $1 and status = 'queued'`, [routine])
+  await db.query(`update msg_messages set fresh_rank = null where id = $1`, [routine])
   const killed = await createMessage(db, 'Kill test', 'normal', 'sending', ['bf'])
   await db.query(
     `insert into msg_deliveries (message_id, subscriber_id, channel, priority, area_id, status)
      select $1, id, 'email', 2, home_area_id, 'queued' from msg_subscribers order by id limit $2`,
     [killed, KILL_SUBSET],
   )
+  await markFreshDeliveries(db, killed, 2)
   // The reference dispatch gives each delivery (delivery-ref.ts), to find it in the sink's log.
   const ids = (
     await db.query<{ ref: string; subscriber_id: string }>(

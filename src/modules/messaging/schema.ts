@@ -215,10 +215,24 @@ export const messages = pgTable(
     cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
     /** counted when deliveries are written */
     recipientCount: integer('recipient_count'),
+    /**
+     * Deliveries never yet claimed are taken in resident order from the unique key, not from
+     * the queue index (migration 0012): `fresh_rank` is the priority rank of the message's
+     * unclaimed deliveries (null once every one has been claimed), and the claim cursor is
+     * the last (resident, channel) claimed. See dispatch.service.ts, `claim`.
+     */
+    freshRank: smallint('fresh_rank'),
+    claimCursor: uuid('claim_cursor'),
+    claimCursorChannel: text('claim_cursor_channel'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  t => [index('msg_messages_status_idx').on(t.status), index('msg_messages_area_path_idx').on(t.areaPath), index('msg_messages_created_idx').on(t.createdAt)],
+  t => [
+    index('msg_messages_status_idx').on(t.status),
+    index('msg_messages_area_path_idx').on(t.areaPath),
+    index('msg_messages_created_idx').on(t.createdAt),
+    index('msg_messages_fresh_idx').on(t.freshRank, t.id).where(sql`${t.freshRank} is not null`),
+  ],
 )
 
 export const messageTranslations = pgTable(
@@ -289,9 +303,14 @@ export const deliveries = pgTable(
     // Exactly once per resident and channel; also the way to a message's deliveries, and to a
     // resident's (joined through msg_messages: one probe per message).
     uniqueIndex('msg_deliveries_once').on(t.messageId, t.subscriberId, t.channel),
-    // The work queue, only unfinished rows: claims (priority, then message, then due time) and
-    // "is this message done?" (priority and message id, both known) both read it.
-    index('msg_deliveries_queue_idx').on(t.priority, t.messageId, t.nextAttemptAt).where(sql`${t.status} in ('queued', 'sending')`),
+    // The work queue for rows that have been claimed at least once and are not finished
+    // (sending, or back in the queue for a retry, a hand-back or lease recovery): claims,
+    // "is this message done?" and lease recovery read it. Rows never claimed are not in it
+    // (migration 0012): a big send's half a million new rows would each cost an entry, and
+    // claims find them through the unique key and the message's cursor instead.
+    index('msg_deliveries_queue_idx')
+      .on(t.priority, t.messageId, t.nextAttemptAt)
+      .where(sql`${t.status} in ('queued', 'sending') and ${t.claimedAt} is not null`),
     // Receipts look rows up by provider id; most rows being written have none yet.
     index('msg_deliveries_provider_idx').on(t.providerId).where(sql`${t.providerId} is not null`),
   ],

@@ -333,9 +333,16 @@ export async function writeDeliveries(db: { query: Query } | Database, messageId
     )) as [{ deliveries: number; people: number }]
   }
   await db.query(`drop table ${AUDIENCE_TABLE}`)
-  await db.query(`update msg_messages set recipient_count = coalesce(recipient_count, 0) + $2, updated_at = now() where id = $1`, [
-    messageId,
-    written.people,
-  ])
+  // Dispatch claims rows never claimed through the message (fresh_rank and its cursor,
+  // dispatch.service.ts `claim`): a retry that added rows starts its cursor again.
+  await db.query(
+    `update msg_messages
+        set recipient_count = coalesce(recipient_count, 0) + $2, updated_at = now(),
+            fresh_rank = case when $3 > 0 then least(coalesce(fresh_rank, $4), $4) else fresh_rank end,
+            claim_cursor = case when $3 > 0 then null else claim_cursor end,
+            claim_cursor_channel = case when $3 > 0 then null else claim_cursor_channel end
+      where id = $1`,
+    [messageId, written.people, written.deliveries, PRIORITY_RANK[message.priority]],
+  )
   return written
 }

@@ -140,6 +140,26 @@ describe('claiming', () => {
     expect(rec.sent).toHaveLength(2)
   })
 
+  it('takes a new send in resident order from its cursor, and still finds rows added behind the cursor later', async () => {
+    const { rec, dispatch } = setup({ concurrency: 1 })
+    const people = (await seedSubscribers(db, 12)).sort()
+    const id = await createSendingMessage(db)
+    await queueDeliveries(db, id, people.slice(6))
+    expect((await dispatch.runOnce({ limit: 4 })).sent).toBe(4)
+    // Not in the queue index: claimed from the unique key, in resident order.
+    expect(rec.sent.map(s => (s as { to: string }).to)).toHaveLength(4)
+    const [cursor] = await db.query<{ claim_cursor: string; fresh_rank: number | null }>(`select claim_cursor, fresh_rank from msg_messages where id = $1`, [id])
+    expect(cursor).toEqual({ claim_cursor: people[9], fresh_rank: 2 })
+    // A retried write adds residents who sort before the cursor (as writeDeliveries does, it starts the cursor again).
+    await queueDeliveries(db, id, people.slice(0, 6))
+    await dispatch.drain()
+    expect(rec.sent).toHaveLength(12)
+    expect(new Set(rec.sent.map(s => s.reference)).size).toBe(12)
+    expect(await statusCounts(id)).toEqual({ sent: 12 })
+    const [after] = await db.query<{ status: string; fresh_rank: number | null }>(`select status, fresh_rank from msg_messages where id = $1`, [id])
+    expect(after).toEqual({ status: 'sent', fresh_rank: null })
+  })
+
   it('skips a waiting row whose resident has gone (no key to name it by), and still completes the message', async () => {
     const { rec, dispatch } = setup()
     const people = await seedSubscribers(db, 2)
@@ -296,6 +316,10 @@ describe('exactly once after a crash (simulated in process)', () => {
     expect(await statusCounts(id)).toEqual({ queued: 10 })
     const [{ attempts }] = (await db.query<{ attempts: number }>(`select max(attempts)::int as attempts from msg_deliveries`)) as [{ attempts: number }]
     expect(attempts).toBe(0)
+    // Behind the cursor now, back in the queue index: the next worker sends every one.
+    const b = setup({ workerId: 'b' })
+    expect((await b.dispatch.drain()).sent).toBe(10)
+    expect(await statusCounts(id)).toEqual({ sent: 10 })
   })
 })
 

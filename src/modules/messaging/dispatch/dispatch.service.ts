@@ -147,36 +147,106 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
 
   // --- claiming -------------------------------------------------------------------------
 
+  /** Where a message's claims start: before its first resident. */
+  const CURSOR_START = { subscriber: '00000000-0000-0000-0000-000000000000', channel: '' }
+
   /**
    * Claims up to `limit` due rows, lowest priority rank (emergency) first, then the oldest
-   * message (ids are time-ordered), in msg_deliveries_queue_idx's order, and reads the
-   * contact details to send to in the same round trip. SKIP LOCKED lets any number of
-   * loops and processes claim side by side without waiting for or taking each other's rows.
-   * The rows are picked out by their physical address (ctid, a TID scan): within the one
-   * statement that locked them it cannot change. A row whose resident has deleted their
-   * account (erasure skips those itself; this is the belt to its braces) is skipped.
+   * message (ids are time-ordered), and reads the contact details to send to in the same
+   * round trip. Two kinds of row are waiting:
+   *
+   * * rows that have been claimed before and are queued again (a retry, a hand-back, lease
+   *   recovery) are in msg_deliveries_queue_idx, and any number of loops and processes take
+   *   them side by side with FOR UPDATE SKIP LOCKED;
+   * * rows never claimed (a new send's, most of the work) are not in any queue index: writing
+   *   half a million of them is cheaper without one (migration 0012). The message says it has
+   *   some (`fresh_rank`, their priority rank) and where the last claim stopped (`claim_cursor`,
+   *   a resident and channel). A claim locks the message row, takes the next rows in the
+   *   unique key's order (message, resident, channel) after the cursor, and moves the cursor
+   *   past them in the same transaction, so two claims never take the same row; when none
+   *   are left the message's `fresh_rank` is cleared.
+   *
+   * Rows are picked out by their physical address (ctid, a TID scan): within the statement
+   * that locked them it cannot change. A row whose resident has deleted their account
+   * (erasure skips those itself; this is the belt to its braces) is skipped.
    */
   async function claim(limit: number, maxPriority = 2): Promise<ClaimedRow[]> {
-    const rows = await db.query<ClaimedRow>(
-      `with claimed as (
-         update msg_deliveries d
-            set status = case when d.subscriber_id is null then 'skipped' else 'sending' end,
-                claimed_at = $1, claimed_by = $2, attempts = d.attempts + 1
-          where d.ctid = any(array(
-                select ctid from msg_deliveries
-                 where status = 'queued' and next_attempt_at <= $1 and priority <= $4
-                 order by priority, message_id, next_attempt_at
-                 limit $3
-                 for update skip locked))
-          returning d.message_id, d.subscriber_id, d.channel, d.priority, d.attempts)
-       select c.message_id, c.subscriber_id, c.channel, c.priority, c.attempts,
-              s.email, s.phone, s.language, s.link_version
-         from claimed c left join msg_subscribers s on s.id = c.subscriber_id
-        where c.subscriber_id is not null
-        order by c.priority, c.message_id, c.subscriber_id, c.channel`,
-      [clock(), workerId, limit, maxPriority],
-    )
-    return rows
+    const now = clock()
+    return db.transaction(async q => {
+      const taken: ClaimedRow[] = []
+      // Message by message, most urgent and then oldest first, until the batch is full.
+      for (;;) {
+        // The first message with rows never claimed. Claims of one message take turns on its
+        // row (a few milliseconds each).
+        const [fresh] = await q<{ id: string; fresh_rank: number; claim_cursor: string | null; claim_cursor_channel: string | null }>(
+          `select id, fresh_rank, claim_cursor, claim_cursor_channel from msg_messages
+            where fresh_rank is not null and fresh_rank <= $1
+            order by fresh_rank, id limit 1 for update`,
+          [maxPriority],
+        )
+        // Rows queued again, of a priority at least as urgent, go first.
+        const requeued = await q<ClaimedRow>(
+          `with claimed as (
+             update msg_deliveries d
+                set status = case when d.subscriber_id is null then 'skipped' else 'sending' end,
+                    claimed_at = $1, claimed_by = $2, attempts = d.attempts + 1
+              where d.ctid = any(array(
+                    select ctid from msg_deliveries
+                     where status = 'queued' and claimed_at is not null and next_attempt_at <= $1 and priority <= $4
+                     order by priority, message_id, next_attempt_at
+                     limit $3
+                     for update skip locked))
+              returning d.message_id, d.subscriber_id, d.channel, d.priority, d.attempts)
+           select c.message_id, c.subscriber_id, c.channel, c.priority, c.attempts,
+                  s.email, s.phone, s.language, s.link_version
+             from claimed c left join msg_subscribers s on s.id = c.subscriber_id
+            where c.subscriber_id is not null
+            order by c.priority, c.message_id, c.subscriber_id, c.channel`,
+          [now, workerId, limit - taken.length, fresh ? fresh.fresh_rank : maxPriority],
+        )
+        taken.push(...requeued)
+        const room = limit - taken.length
+        if (!fresh || room <= 0) return taken
+        // The message's next rows after its cursor, in the unique key's order. FOR UPDATE (not
+        // SKIP LOCKED): the only other writers of such a row (erasure, cancelling) are brief,
+        // and a row skipped here would be left behind the cursor.
+        const rows = await q<ClaimedRow>(
+          `with claimed as (
+             update msg_deliveries d
+                set status = 'sending', claimed_at = $1, claimed_by = $2, attempts = d.attempts + 1
+              where d.ctid = any(array(
+                    select ctid from msg_deliveries
+                     where message_id = $4 and (subscriber_id, channel) > ($5::uuid, $6::text)
+                       and status = 'queued' and claimed_at is null
+                     order by subscriber_id, channel
+                     limit $3
+                     for update))
+              returning d.message_id, d.subscriber_id, d.channel, d.priority, d.attempts)
+           select c.message_id, c.subscriber_id, c.channel, c.priority, c.attempts,
+                  s.email, s.phone, s.language, s.link_version
+             from claimed c left join msg_subscribers s on s.id = c.subscriber_id
+            order by c.subscriber_id, c.channel`,
+          [now, workerId, room, fresh.id, fresh.claim_cursor ?? CURSOR_START.subscriber, fresh.claim_cursor_channel ?? CURSOR_START.channel],
+        )
+        taken.push(...rows)
+        const exhausted = rows.length < room
+        const last = rows.at(-1)
+        // None left after the cursor. A waiting row without a resident (before erasure skipped
+        // them itself) sorts after every resident and is never reached: skip it now.
+        if (exhausted)
+          await q(
+            `update msg_deliveries set status = 'skipped', error = 'the resident deleted their account'
+              where message_id = $1 and subscriber_id is null and status = 'queued' and claimed_at is null`,
+            [fresh.id],
+          )
+        await q(
+          `update msg_messages set claim_cursor = $2, claim_cursor_channel = $3, fresh_rank = case when $4 then null else fresh_rank end
+            where id = $1`,
+          [fresh.id, last?.subscriber_id ?? fresh.claim_cursor, last?.channel ?? fresh.claim_cursor_channel, exhausted],
+        )
+        if (!exhausted) return taken
+      }
+    })
   }
 
   /**
@@ -186,7 +256,8 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
    */
   async function emergencyState(): Promise<{ waiting: boolean; preparing: boolean }> {
     const [row] = await db.query<{ waiting: boolean; preparing: boolean }>(
-      `select exists (select 1 from msg_deliveries where status = 'queued' and priority = 0 and next_attempt_at <= $1) as waiting,
+      `select exists (select 1 from msg_deliveries where status = 'queued' and claimed_at is not null and priority = 0 and next_attempt_at <= $1)
+                or exists (select 1 from msg_messages where fresh_rank = 0) as waiting,
               exists (select 1 from pg_locks where locktype = 'advisory' and classid = $2::int::oid and objid = $3::int::oid and objsubid = 2) as preparing`,
       [clock(), EMERGENCY_TARGETING_LOCK.classid, EMERGENCY_TARGETING_LOCK.objid],
     )
@@ -197,7 +268,8 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
   async function release(keys: DeliveryKey[]): Promise<number> {
     if (keys.length === 0) return 0
     const rows = await db.query(
-      `update msg_deliveries d set status = 'queued', claimed_at = null, claimed_by = null, attempts = greatest(d.attempts - 1, 0)
+      // claimed_at stays: the row is back in the queue index (it is behind its message's cursor).
+      `update msg_deliveries d set status = 'queued', claimed_by = null, attempts = greatest(d.attempts - 1, 0)
          from unnest($1::uuid[], $2::uuid[], $3::text[]) as v(message_id, subscriber_id, channel)
         where ${BY_KEYS} and d.status = 'sending' and d.claimed_by = $4 returning d.channel`,
       [...keyArrays(keys), workerId],
@@ -425,9 +497,10 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
   async function completeMessages(ids?: string[]): Promise<number> {
     const rows = await db.query(
       `update msg_messages msg set status = 'sent', sent_at = coalesce(msg.sent_at, $2), updated_at = $2
-        where msg.status = 'sending' and ($1::uuid[] is null or msg.id = any($1::uuid[]))
+        where msg.status = 'sending' and ($1::uuid[] is null or msg.id = any($1::uuid[])) and msg.fresh_rank is null
           and not exists (select 1 from msg_deliveries d
-                           where d.priority = any($3::smallint[]) and d.message_id = msg.id and d.status in ('queued', 'sending'))
+                           where d.priority = any($3::smallint[]) and d.message_id = msg.id and d.status in ('queued', 'sending')
+                             and d.claimed_at is not null)
         returning msg.id`,
       [ids ?? null, clock(), ALL_PRIORITY_RANKS],
     )
@@ -567,7 +640,9 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
 
   async function dueCount(): Promise<number> {
     const [row] = await db.query<{ n: number }>(
-      `select count(*)::int as n from (select 1 from msg_deliveries where status = 'queued' and next_attempt_at <= $1 limit 1000) q`,
+      `select (select count(*) from (select 1 from msg_deliveries
+                                        where status = 'queued' and claimed_at is not null and next_attempt_at <= $1 limit 1000) q)::int
+              + (select count(*) from msg_messages where fresh_rank is not null)::int as n`,
       [clock()],
     )
     return row?.n ?? 0
@@ -662,15 +737,22 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
       const digestHorizon = new Date(now.getTime() - DIGEST_HORIZON_DAYS * 86_400_000)
       const [byPriority, failing, recent] = await Promise.all([
         db.query<{ priority: number; status: string; n: number }>(
-          `select priority, status, n from (
+          `select priority, status, sum(n)::int as n from (
              select priority, status, count(*)::int as n from msg_deliveries
-              where priority = any($1::smallint[]) and status in ('queued', 'sending') group by priority, status
+              where priority = any($1::smallint[]) and status in ('queued', 'sending') and claimed_at is not null group by priority, status
+             union all
+             -- Rows never claimed: those after each message's cursor, through the unique key.
+             select d.priority, d.status, count(*)::int as n from msg_messages m
+               join msg_deliveries d on d.message_id = m.id
+                and (d.subscriber_id, d.channel) > (coalesce(m.claim_cursor, '00000000-0000-0000-0000-000000000000'::uuid), coalesce(m.claim_cursor_channel, ''))
+              where m.fresh_rank is not null and d.status = 'queued' and d.claimed_at is null
+              group by d.priority, d.status
              union all
              select priority, status, count(*)::int as n from msg_deliveries
               where status = 'digest'
                 and message_id in (select id from msg_messages where status in ('sending', 'sent') and created_at >= $2)
               group by priority, status
-           ) q order by priority, status`,
+           ) q group by priority, status order by priority, status`,
           [ALL_PRIORITY_RANKS, digestHorizon],
         ),
         db.query<{ email: number; sms: number }>(

@@ -57,6 +57,8 @@ export async function queueDeliveries(
      on conflict (message_id, subscriber_id, channel) do nothing returning channel`,
     [messageId, subscriberIds, opts.channel ?? 'email', PRIORITY_RANK[opts.priority ?? 'normal'], opts.status ?? 'queued', opts.nextAttemptAt ?? new Date(Date.now() - 1000)],
   )
+  // As writeDeliveries does: dispatch finds rows never claimed through their message.
+  if ((opts.status ?? 'queued') === 'queued') await markFreshDeliveries(db, messageId, PRIORITY_RANK[opts.priority ?? 'normal'])
   return rows.length
 }
 
@@ -117,4 +119,12 @@ export function manualClock(start = new Date()) {
       t = at.getTime()
     },
   }
+}
+
+/** Tells dispatch a message has rows never claimed (writeDeliveries does this for real sends). */
+export async function markFreshDeliveries(db: Pick<Database, 'query'>, messageId: string, rank: number): Promise<void> {
+  await db.query(
+    `update msg_messages set fresh_rank = least(coalesce(fresh_rank, $2), $2), claim_cursor = null, claim_cursor_channel = null where id = $1`,
+    [messageId, rank],
+  )
 }
