@@ -60,12 +60,14 @@ type Query = Database['query']
 
 /**
  * How the place rule is evaluated; both give exactly the same residents.
- * * `narrow` (a neighbourhood or a district): start from the places and home areas in the
- *   targets (their indexes) and fetch those residents by id. Cost grows with the audience.
+ * * `narrow` (a neighbourhood or a district): read only the residents whose home area or
+ *   other places are in the targets, through the home-area index and the primary key. Cost
+ *   grows with the audience: 15–25 ms for a neighbourhood, 130–350 ms for a district of
+ *   22,000 at 1,000,000 members.
  * * `wide` (a large share of the force): scan every resident once, checking their home area
- *   against the set of area ids and only their other places against a hash. Cost is flat:
- *   about 0.6 s at 1,000,000 members, where the narrow way takes 0.9 s for 40% of them and
- *   0.7 s for one neighbourhood the wide way (docs/performance.md, "Messaging targeting").
+ *   against the set of area ids and only their other places against a hash. Cost is flat,
+ *   0.4–0.9 s at 1,000,000 members; it would cost a one-neighbourhood message 0.7 s
+ *   (ADR 0004; docs/performance.md, "Messaging targeting").
  */
 export type AudienceForm = 'narrow' | 'wide'
 
@@ -103,10 +105,11 @@ export function recipientsSql(targets: Targets, organisation: Organisation, form
         `(s.home_area_id in (select id from place_areas)
           or s.id in (select sp.subscriber_id from msg_subscriber_places sp
                        where sp.label <> 'home' and sp.area_path in (select path from place_paths)))`
-      : `s.id in (select sp.subscriber_id from msg_subscriber_places sp
-                   where sp.label <> 'home' and sp.area_path in (select path from place_paths)
-                  union all
-                  select h.id from msg_subscribers h where h.home_area_id in (select id from place_areas))`
+      : // Both lists as arrays, so each side is an index condition (home_area_id and the
+        // primary key) and the residents are read once, in table order (a BitmapOr).
+        `(s.home_area_id = any(array(select id from place_areas))
+          or s.id = any(array(select sp.subscriber_id from msg_subscriber_places sp
+                               where sp.label <> 'home' and sp.area_path in (select path from place_paths))))`
   const byPlace = `(${places}
          and (cardinality($2::text[]) = 0
               or exists (select 1 from msg_subscriber_interests si where si.subscriber_id = s.id and si.interest_id = any($2::text[]))))`
