@@ -27,7 +27,7 @@ import { performance } from 'node:perf_hooks'
 import pg from 'pg'
 import { startDispatchWorker, stopProcess } from './dispatch-worker.ts'
 import { createDatabase, runMigrations } from '../src/platform/db/client.ts'
-import { markFreshDeliveries } from '../src/modules/messaging/dispatch/testing.ts'
+import { markFreshDeliveries } from '../src/modules/messaging/targeting.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const args = process.argv.slice(2)

@@ -29,7 +29,7 @@ import { withBackendCpu } from './backend-cpu.ts'
 import { createDatabase, runMigrations, type Database } from '../src/platform/db/client.ts'
 import { countRecipients, liveCount, prepareTargetingTransaction, writeDeliveries } from '../src/modules/messaging/targeting.ts'
 import { formatDeliveryRef } from '../src/modules/messaging/delivery-ref.ts'
-import { markFreshDeliveries } from '../src/modules/messaging/dispatch/testing.ts'
+import { markFreshDeliveries } from '../src/modules/messaging/targeting.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const MEMBERS = Number(process.argv[2] ?? 1_000_000)

@@ -336,16 +336,23 @@ export async function writeDeliveries(db: { query: Query } | Database, messageId
     )) as [{ deliveries: number; people: number }]
   }
   await db.query(`drop table ${AUDIENCE_TABLE}`)
-  // Dispatch claims rows never claimed through the message (fresh_rank and its cursor,
-  // dispatch.service.ts `claim`): a retry that added rows starts its cursor again.
-  await db.query(
-    `update msg_messages
-        set recipient_count = coalesce(recipient_count, 0) + $2, updated_at = now(),
-            fresh_rank = case when $3 > 0 then least(coalesce(fresh_rank, $4), $4) else fresh_rank end,
-            claim_cursor = case when $3 > 0 then null else claim_cursor end,
-            claim_cursor_channel = case when $3 > 0 then null else claim_cursor_channel end
-      where id = $1`,
-    [messageId, written.people, written.deliveries, PRIORITY_RANK[message.priority]],
-  )
+  await db.query(`update msg_messages set recipient_count = coalesce(recipient_count, 0) + $2, updated_at = now() where id = $1`, [
+    messageId,
+    written.people,
+  ])
+  if (written.deliveries > 0) await markFreshDeliveries(db, messageId, PRIORITY_RANK[message.priority])
   return written
+}
+
+/**
+ * Tells dispatch that a message has deliveries never claimed, of this priority rank:
+ * claims find them through the message (`fresh_rank` and its cursor, dispatch.service.ts
+ * `claim`, ADR 0005), not through a queue index. The cursor starts again, so rows added
+ * behind it (a retried write) are reached too.
+ */
+export async function markFreshDeliveries(db: { query: Query }, messageId: string, rank: number): Promise<void> {
+  await db.query(
+    `update msg_messages set fresh_rank = least(coalesce(fresh_rank, $2), $2), claim_cursor = null, claim_cursor_channel = null where id = $1`,
+    [messageId, rank],
+  )
 }

@@ -147,6 +147,25 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
 
   // --- claiming -------------------------------------------------------------------------
 
+  /**
+   * Claims the rows `pick` selects (a `select ctid … for update`, parameters from $3): marks
+   * them sending for this worker ($1 the time, $2 the worker), and answers them, in the
+   * order claims go out (priority, message, resident, channel), with the contact details to
+   * send to. A row without a resident is skipped, not answered.
+   */
+  const claimSql = (pick: string) => `
+    with claimed as (
+      update msg_deliveries d
+         set status = case when d.subscriber_id is null then 'skipped' else 'sending' end,
+             claimed_at = $1, claimed_by = $2, attempts = d.attempts + 1
+       where d.ctid = any(array(${pick}))
+       returning d.message_id, d.subscriber_id, d.channel, d.priority, d.attempts)
+    select c.message_id, c.subscriber_id, c.channel, c.priority, c.attempts,
+           s.email, s.phone, s.language, s.link_version
+      from claimed c left join msg_subscribers s on s.id = c.subscriber_id
+     where c.subscriber_id is not null
+     order by c.priority, c.message_id, c.subscriber_id, c.channel`
+
   /** Where a message's claims start: before its first resident. */
   const CURSOR_START = { subscriber: '00000000-0000-0000-0000-000000000000', channel: '' }
 
@@ -186,22 +205,11 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
         )
         // Rows queued again, of a priority at least as urgent, go first.
         const requeued = await q<ClaimedRow>(
-          `with claimed as (
-             update msg_deliveries d
-                set status = case when d.subscriber_id is null then 'skipped' else 'sending' end,
-                    claimed_at = $1, claimed_by = $2, attempts = d.attempts + 1
-              where d.ctid = any(array(
-                    select ctid from msg_deliveries
+          claimSql(`select ctid from msg_deliveries
                      where status = 'queued' and claimed_at is not null and next_attempt_at <= $1 and priority <= $4
                      order by priority, message_id, next_attempt_at
                      limit $3
-                     for update skip locked))
-              returning d.message_id, d.subscriber_id, d.channel, d.priority, d.attempts)
-           select c.message_id, c.subscriber_id, c.channel, c.priority, c.attempts,
-                  s.email, s.phone, s.language, s.link_version
-             from claimed c left join msg_subscribers s on s.id = c.subscriber_id
-            where c.subscriber_id is not null
-            order by c.priority, c.message_id, c.subscriber_id, c.channel`,
+                     for update skip locked`),
           [now, workerId, limit - taken.length, fresh ? fresh.fresh_rank : maxPriority],
         )
         taken.push(...requeued)
@@ -211,21 +219,12 @@ export function createDispatchService(deps: MessagingDeps, options: DispatchOpti
         // SKIP LOCKED): the only other writers of such a row (erasure, cancelling) are brief,
         // and a row skipped here would be left behind the cursor.
         const rows = await q<ClaimedRow>(
-          `with claimed as (
-             update msg_deliveries d
-                set status = 'sending', claimed_at = $1, claimed_by = $2, attempts = d.attempts + 1
-              where d.ctid = any(array(
-                    select ctid from msg_deliveries
+          claimSql(`select ctid from msg_deliveries
                      where message_id = $4 and (subscriber_id, channel) > ($5::uuid, $6::text)
                        and status = 'queued' and claimed_at is null
                      order by subscriber_id, channel
                      limit $3
-                     for update))
-              returning d.message_id, d.subscriber_id, d.channel, d.priority, d.attempts)
-           select c.message_id, c.subscriber_id, c.channel, c.priority, c.attempts,
-                  s.email, s.phone, s.language, s.link_version
-             from claimed c left join msg_subscribers s on s.id = c.subscriber_id
-            order by c.subscriber_id, c.channel`,
+                     for update`),
           [now, workerId, room, fresh.id, fresh.claim_cursor ?? CURSOR_START.subscriber, fresh.claim_cursor_channel ?? CURSOR_START.channel],
         )
         taken.push(...rows)

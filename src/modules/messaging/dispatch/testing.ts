@@ -3,6 +3,7 @@ import { createReceipts } from '../../../platform/channels/receipts.ts'
 import { ChannelError, type Channels, type EmailMessage, type SmsMessage } from '../../../platform/channels/types.ts'
 import type { Priority } from '../schema.ts'
 import { PRIORITY_RANK } from '../schema.ts'
+import { markFreshDeliveries } from '../targeting.ts'
 
 /**
  * Fixtures for dispatch tests and benchmarks: set-based inserts straight into the msg_
@@ -121,10 +122,3 @@ export function manualClock(start = new Date()) {
   }
 }
 
-/** Tells dispatch a message has rows never claimed (writeDeliveries does this for real sends). */
-export async function markFreshDeliveries(db: Pick<Database, 'query'>, messageId: string, rank: number): Promise<void> {
-  await db.query(
-    `update msg_messages set fresh_rank = least(coalesce(fresh_rank, $2), $2), claim_cursor = null, claim_cursor_channel = null where id = $1`,
-    [messageId, rank],
-  )
-}
